@@ -1,0 +1,117 @@
+// swift-tools-version:6.0
+//
+// mashd: the London Multi-Agency Safeguarding Hub daemon.
+//
+// The layout follows DEVELOPERS.md: a pure core (`MASHCore`), the wire layer every adapter
+// shares (`MASHWire`), one target per intake adapter under `adapters/`, the shell targets that
+// do I/O (store, intake, outbox, systemd), the daemon that wires them as services, and two thin
+// executables.
+import PackageDescription
+
+let package = Package(
+    name: "mashd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mashd", targets: ["mashd"]),
+        .executable(name: "mashctl", targets: ["mashctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // The pure core: domain types, the standard model, screening, case ids. No I/O.
+        .target(name: "MASHCore"),
+        // Strict JSON, field readers with JSON pointers, intake errors and replies. Pure.
+        .target(
+            name: "MASHWire",
+            dependencies: ["MASHCore", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // Intake adapters, one target each.
+        .target(
+            name: "MerlinAdapter", dependencies: ["MASHCore", "MASHWire"],
+            path: "adapters/merlin/Sources"),
+        .target(
+            name: "LAReferralAdapter", dependencies: ["MASHCore", "MASHWire"],
+            path: "adapters/la-referral/Sources"),
+        .target(
+            name: "ResearchAdapter", dependencies: ["MASHCore", "MASHWire"],
+            path: "adapters/research/Sources"),
+        // The registry of every adapter, by format name.
+        .target(
+            name: "MASHAdapters",
+            dependencies: ["MASHCore", "MASHWire", "MerlinAdapter", "LAReferralAdapter", "ResearchAdapter"]),
+
+        // Shell targets.
+        .target(
+            name: "MASHStore",
+            dependencies: [
+                "MASHCore", "MASHWire", "MASHAdapters",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "MASHIntake",
+            dependencies: [
+                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "MASHDaemon",
+            dependencies: [
+                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHIntake",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
+
+        // Thin executables.
+        .executableTarget(
+            name: "mashd",
+            dependencies: [
+                "MASHDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "mashctl",
+            dependencies: [
+                "MASHCore", "MASHWire", "MASHStore", "MASHDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+
+        // Tests.
+        .testTarget(name: "MASHCoreTests", dependencies: ["MASHCore"]),
+        .testTarget(name: "MASHWireTests", dependencies: ["MASHCore", "MASHWire"]),
+        .testTarget(
+            name: "MerlinAdapterTests", dependencies: ["MerlinAdapter", "MASHWire", "MASHCore"],
+            path: "adapters/merlin/Tests"),
+        .testTarget(
+            name: "LAReferralAdapterTests", dependencies: ["LAReferralAdapter", "MASHWire", "MASHCore"],
+            path: "adapters/la-referral/Tests"),
+        .testTarget(
+            name: "ResearchAdapterTests", dependencies: ["ResearchAdapter", "MASHWire", "MASHCore"],
+            path: "adapters/research/Tests"),
+        .testTarget(
+            name: "MASHStoreTests",
+            dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["mashd", "mashctl", "MASHCore"]),
+    ]
+)

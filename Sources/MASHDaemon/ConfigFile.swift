@@ -1,0 +1,110 @@
+import Foundation
+import MASHCore
+import TOMLKit
+
+/// The settings a `--config` TOML file may give. Every key has an embedded default, so the
+/// file may be empty; a key of the wrong type or form, or one mashd does not know, stops the
+/// start with a message naming it, because a typo in a safeguarding daemon's settings must not
+/// be silently ignored.
+public struct ConfigFile: Sendable, Equatable {
+    public var socket: String?
+    public var socketMode: mode_t?
+    public var maximumLineBytes: Int?
+    public var maximumLinesInFlight: Int?
+    public var maximumBatch: Int?
+    public var modelFile: String?
+    public var timescales: [RAG: Int64] = [:]
+    public var agencies: [Agency]?
+
+    public init() {}
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// The keys mashd reads, by table.
+    static let known: [String: Set<String>] = [
+        "intake": ["socket", "socket_mode", "max_line_bytes", "max_lines_in_flight"],
+        "store": ["max_batch"],
+        "model": ["file"],
+        "timescales": ["red", "amber", "green"],
+        "agencies": ["names"],
+    ]
+
+    public static func load(path: String) throws(Failure) -> ConfigFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "config \(path): cannot be read (\(String(cString: strerror(errno))))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Failure(description: "config \(path): not valid UTF-8")
+        }
+        return try parse(text, source: path)
+    }
+
+    public static func parse(_ text: String, source: String) throws(Failure) -> ConfigFile {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw Failure(description: "config \(source):\(e.source.begin.line): \(e.description)")
+        } catch {
+            throw Failure(description: "config \(source): \(error)")
+        }
+        func fail(_ key: String, _ message: String) -> Failure { Failure(description: "config \(source): \(key): \(message)") }
+
+        var c = ConfigFile()
+        for tableName in root.keys {
+            guard let keys = known[tableName] else {
+                throw fail("[\(tableName)]", "unknown table (known: \(known.keys.sorted().joined(separator: ", ")))")
+            }
+            guard let table = root[tableName]?.table else { throw fail(tableName, "must be a table, [\(tableName)]") }
+            for key in table.keys where !keys.contains(key) {
+                throw fail("\(tableName).\(key)", "unknown key (known in [\(tableName)]: \(keys.sorted().joined(separator: ", ")))")
+            }
+        }
+        func string(_ t: String, _ k: String) throws(Failure) -> String? {
+            guard let v = root[t]?.table?[k] else { return nil }
+            guard let s = v.string else { throw fail("\(t).\(k)", "must be a string") }
+            return s
+        }
+        func int(_ t: String, _ k: String, _ range: ClosedRange<Int>) throws(Failure) -> Int? {
+            guard let v = root[t]?.table?[k] else { return nil }
+            guard v.type == .int, let n = v.int, range.contains(n) else {
+                throw fail("\(t).\(k)", "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return n
+        }
+
+        c.socket = try string("intake", "socket")
+        if let mode = try string("intake", "socket_mode") {
+            guard let m = mode_t(mode, radix: 8), m <= 0o777 else {
+                throw fail("intake.socket_mode", "must be an octal mode in a string, such as \"0660\"")
+            }
+            c.socketMode = m
+        }
+        c.maximumLineBytes = try int("intake", "max_line_bytes", 1024...(64 << 20))
+        c.maximumLinesInFlight = try int("intake", "max_lines_in_flight", 1...1_000_000)
+        c.maximumBatch = try int("store", "max_batch", 1...100_000)
+        c.modelFile = try string("model", "file")
+        for rag in [RAG.red, .amber, .green] {
+            guard let text = try string("timescales", rag.rawValue) else { continue }
+            guard let seconds = Timescale.seconds(text) else {
+                throw fail("timescales.\(rag.rawValue)", "must be a number and a unit s, m, h or d, such as \"4h\"")
+            }
+            c.timescales[rag] = seconds
+        }
+        if let v = root["agencies"]?.table?["names"] {
+            guard let array = v.array else { throw fail("agencies.names", "must be an array of strings") }
+            var names: [Agency] = []
+            for item in array {
+                guard let s = item.string, !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+                else {
+                    throw fail("agencies.names", "must be an array of names made of letters, digits and '-'")
+                }
+                names.append(Agency(s))
+            }
+            c.agencies = names
+        }
+        return c
+    }
+}

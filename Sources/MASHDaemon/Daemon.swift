@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import MASHAdapters
+import MASHCore
+import MASHIntake
+import MASHStore
+import MASHWire
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Everything a mashd process needs to start, resolved from the command line, the config
+/// file, the environment (systemd's `$STATE_DIRECTORY`, `$RUNTIME_DIRECTORY`) and the embedded
+/// defaults, in that order of precedence.
+public struct DaemonOptions: Sendable {
+    public var stateDirectory: String
+    public var socketPath: String
+    public var config: ConfigFile
+    public var durability: CaseStore.Durability
+
+    public init(stateDirectory: String, socketPath: String, config: ConfigFile, durability: CaseStore.Durability = .full) {
+        self.stateDirectory = stateDirectory
+        self.socketPath = socketPath
+        self.config = config
+        self.durability = durability
+    }
+
+    public static let defaultStateDirectory = "/var/lib/mashd"
+
+    /// Resolves the directories: `--state-dir`, else the first of `$STATE_DIRECTORY`, else
+    /// `/var/lib/mashd`; `--socket`, else the config's, else `$RUNTIME_DIRECTORY/intake.sock`,
+    /// else `STATE/intake.sock`.
+    public static func resolve(
+        stateDirectory: String?, socket: String?, config: ConfigFile, environment: [String: String]
+    ) -> DaemonOptions {
+        func first(_ v: String?) -> String? {
+            v?.split(separator: ":").first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let state = stateDirectory ?? first(environment["STATE_DIRECTORY"]) ?? defaultStateDirectory
+        let runtime = first(environment["RUNTIME_DIRECTORY"])
+        let sock = socket ?? config.socket ?? runtime.map { $0 + "/intake.sock" } ?? (state + "/intake.sock")
+        return DaemonOptions(stateDirectory: state, socketPath: sock, config: config)
+    }
+}
+
+/// A failure that stops mashd before it serves, with the exit status an operator can act on
+/// (sysexits.h).
+public struct StartupError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public let exitCode: Int32
+
+    public init(_ description: String, exitCode: Int32) {
+        self.description = description
+        self.exitCode = exitCode
+    }
+
+    public static let usage: Int32 = 64
+    public static let cannotCreate: Int32 = 73
+    public static let tempFail: Int32 = 75
+    public static let config: Int32 = 78
+}
+
+/// Wires the services: the committer (group commit into the store) and the intake server,
+/// run by one `ServiceGroup` that drains them on SIGTERM or SIGINT.
+public enum Daemon {
+    public static func run(_ options: DaemonOptions, logger: Logger) async throws {
+        let agencies = options.config.agencies ?? Agency.standard
+        guard options.socketPath.utf8.count <= 107 else {
+            throw StartupError(
+                "the socket path \(options.socketPath) is \(options.socketPath.utf8.count) bytes; Unix sockets allow 107. Give a shorter --socket",
+                exitCode: StartupError.usage)
+        }
+        let state: StateDirectory
+        do {
+            state = try StateDirectory(path: options.stateDirectory, agencies: agencies)
+        } catch {
+            throw StartupError(error.description, exitCode: error.inUse ? StartupError.tempFail : StartupError.cannotCreate)
+        }
+        let store: CaseStore
+        do {
+            store = try CaseStore(path: state.storePath, durability: options.durability)
+        } catch {
+            throw StartupError("cannot open the store \(state.storePath): \(error)", exitCode: StartupError.cannotCreate)
+        }
+        if options.durability != .full {
+            logger.warning("store durability is OFF: an ok reply does not mean the line is on disk. For benchmarks only.")
+        }
+        let model = ScreeningModel.standard
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let committer = IntakeCommitter(
+            store: store, model: model,
+            configuration: .init(maximumBatch: options.config.maximumBatch ?? 2048),
+            clock: { Timestamp(epochSeconds: Date().timeIntervalSince1970) }, logger: logger)
+        let intake = IntakeServer(
+            configuration: .init(
+                listeners: [.init(source: .path(options.socketPath, mode: options.config.socketMode ?? 0o660))],
+                adapters: Adapters.all, adapterContext: AdapterContext(agencies: Set(agencies)),
+                maximumLineBytes: options.config.maximumLineBytes ?? (1 << 20),
+                maximumInFlightPerConnection: options.config.maximumLinesInFlight ?? 4096),
+            committer: committer, group: group, logger: logger,
+            listening: {
+                logger.info(
+                    "mashd ready",
+                    metadata: [
+                        "state-dir": "\(options.stateDirectory)", "socket": "\(options.socketPath)",
+                        "model": "\(model.identity.name) v\(model.identity.version) \(model.identity.checksum.prefix(12))",
+                    ])
+            })
+
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: committer),
+                    .init(service: intake),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await services.run()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+        withExtendedLifetime(state) {}
+        logger.info("mashd stopped")
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import MASHCore
+
+/// The daemon's state directory: the store, the lock that keeps a second mashd out, and the
+/// agency outboxes. Created on first start; a second start on the same directory fails with
+/// a message naming the running process.
+public final class StateDirectory: Sendable {
+    public let path: String
+    private let lockDescriptor: CInt
+
+    public var storePath: String { path + "/mashd.sqlite" }
+    public var outboxPath: String { path + "/outbox" }
+    public func outbox(_ agency: Agency) -> String { outboxPath + "/" + agency.name }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+        /// The state directory is held by another process.
+        public let inUse: Bool
+    }
+
+    /// Creates the directory and its outboxes and takes the lock.
+    public init(path: String, agencies: [Agency]) throws(Failure) {
+        self.path = path
+        func make(_ p: String) throws(Failure) {
+            do {
+                try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+            } catch {
+                throw Failure(description: "cannot create \(p): \(error.localizedDescription)", inUse: false)
+            }
+        }
+        try make(path)
+        let lockPath = path + "/mashd.lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            throw Failure(description: "cannot open \(lockPath): \(String(cString: strerror(errno)))", inUse: false)
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            close(fd)
+            throw Failure(
+                description: "the state directory \(path) is in use by another mashd"
+                    + (holder.map { $0.isEmpty ? "" : " (pid \($0))" } ?? "") + "; stop it first, or give another --state-dir",
+                inUse: true)
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(fd, 0)
+        _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        lockDescriptor = fd
+        for agency in agencies {
+            for sub in ["tmp", "new", "cur"] { try make(outbox(agency) + "/" + sub) }
+        }
+    }
+
+    deinit { close(lockDescriptor) }
+}

@@ -1,0 +1,125 @@
+import Logging
+import MASHCore
+import MASHStore
+import MASHWire
+import NIOConcurrencyHelpers
+import NIOCore
+import ServiceLifecycle
+
+/// Group commit: collects the lines every connection has read and commits them together, one
+/// transaction and one fsync for all that arrived while the previous commit was running. Each
+/// line's promise is completed only after its transaction has committed, so no `ok` is ever
+/// written for a line that is not on disk.
+public final class IntakeCommitter: Service, Sendable {
+    public struct Configuration: Sendable {
+        /// Lines per transaction at most, bounding the latency of one commit.
+        public var maximumBatch: Int
+
+        public init(maximumBatch: Int = 2048) { self.maximumBatch = maximumBatch }
+    }
+
+    struct Pending {
+        var line: LineDecoder.Line
+        var promise: EventLoopPromise<CommitOutcome>
+    }
+
+    struct State {
+        var queue: [Pending] = []
+        var waiter: CheckedContinuation<Void, Never>?
+        var stopping = false
+    }
+
+    private let store: CaseStore
+    private let configuration: Configuration
+    private let clock: @Sendable () -> Timestamp
+    private let model: NIOLockedValueBox<ScreeningModel>
+    private let state = NIOLockedValueBox(State())
+    private let logger: Logger
+    /// Called after each commit with the accepted outcomes, for the process engine.
+    private let onCommit: @Sendable ([CommitOutcome]) -> Void
+
+    public init(
+        store: CaseStore, model: ScreeningModel, configuration: Configuration = .init(),
+        clock: @escaping @Sendable () -> Timestamp, logger: Logger,
+        onCommit: @escaping @Sendable ([CommitOutcome]) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.model = NIOLockedValueBox(model)
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.onCommit = onCommit
+    }
+
+    /// The model screening uses from the next commit on.
+    public var screeningModel: ScreeningModel {
+        get { model.withLockedValue { $0 } }
+        set { model.withLockedValue { $0 = newValue } }
+    }
+
+    /// Queues a decoded line; `promise` completes after its transaction commits.
+    func submit(_ line: LineDecoder.Line, promise: EventLoopPromise<CommitOutcome>) {
+        let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
+            s.queue.append(Pending(line: line, promise: promise))
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await nextBatch() {
+                let outcomes = await store.commit(batch.map(\.line), acceptedAt: clock(), model: screeningModel)
+                for (p, o) in zip(batch, outcomes) { p.promise.succeed(o) }
+                onCommit(outcomes)
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+
+    /// Stops once the queue is empty. The intake has closed by then (services shut down in
+    /// reverse order), so nothing read is left unanswered.
+    private func stop() {
+        let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
+            s.stopping = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// The next group of lines, or nil when stopping with nothing queued.
+    private func nextBatch() async -> [Pending]? {
+        while true {
+            enum Step { case batch([Pending]), done, wait }
+            let step = state.withLockedValue { s -> Step in
+                if !s.queue.isEmpty {
+                    let n = min(s.queue.count, configuration.maximumBatch)
+                    let batch = Array(s.queue.prefix(n))
+                    s.queue.removeFirst(n)
+                    return .batch(batch)
+                }
+                return s.stopping || Task.isCancelled ? .done : .wait
+            }
+            switch step {
+            case .batch(let b): return b
+            case .done: return nil
+            case .wait:
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                        let resumeNow = state.withLockedValue { s -> Bool in
+                            if !s.queue.isEmpty || s.stopping { return true }
+                            s.waiter = c
+                            return false
+                        }
+                        if resumeNow { c.resume() }
+                    }
+                } onCancel: {
+                    self.stop()
+                }
+            }
+        }
+    }
+}

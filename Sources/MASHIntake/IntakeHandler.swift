@@ -1,0 +1,165 @@
+import DequeModule
+import Logging
+import MASHCore
+import MASHStore
+import MASHWire
+import NIOCore
+
+/// Answers one connection: exactly one reply per input line, in input order. Lines go to the
+/// committer as soon as they are read, so many lines share one commit; replies wait in order
+/// until their commit (or their rejection) is known.
+///
+/// Backpressure: when too many of this connection's lines await their commit, or the peer is
+/// not reading its replies, the handler stops asking the socket for more input (it withholds
+/// `read`), so memory stays bounded however fast a client writes.
+final class IntakeHandler: ChannelDuplexHandler {
+    typealias InboundIn = LineFramer.Frame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Settings {
+        var decoder: LineDecoder
+        var maximumLineBytes: Int
+        /// Lines awaiting commit above which reading stops.
+        var maximumInFlight: Int
+        /// Why every line on this connection is refused (a peer not permitted), if so.
+        var refusal: IntakeError?
+    }
+
+    private let settings: Settings
+    private let committer: IntakeCommitter
+    private let logger: Logger
+
+    private var lineNumber = 0
+    /// Replies not yet written, in line order; nil while the commit is pending.
+    private var replies = Deque<[UInt8]?>()
+    /// Line number of `replies.first`.
+    private var firstPendingLine = 1
+    private var inFlight = 0
+    private var readWithheld = false
+    private var inputClosed = false
+    private var draining = false
+    private var closing = false
+
+    init(settings: Settings, committer: IntakeCommitter, logger: Logger) {
+        self.settings = settings
+        self.committer = committer
+        self.logger = logger
+    }
+
+    /// Sent down the pipeline on graceful shutdown: stop reading, answer what was read, close.
+    struct Drain: Sendable {}
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lineNumber += 1
+        let n = lineNumber
+        switch unwrapInboundIn(data) {
+        case .tooLong:
+            let error = IntakeError(
+                .lineTooLong, "the line is longer than the \(settings.maximumLineBytes)-byte limit; its remainder was skipped")
+            reply(n, IntakeReply.rejected(line: n, ref: nil, error: error), context: context)
+        case .line(let buffer):
+            let result = buffer.withUnsafeReadableBytes { settings.decoder.decode($0) }
+            switch result {
+            case .failure(let rejection):
+                reply(n, IntakeReply.rejected(line: n, ref: rejection.reference, error: rejection.error), context: context)
+            case .success(let line):
+                if let refusal = settings.refusal {
+                    reply(n, IntakeReply.rejected(line: n, ref: line.decoded.sourceReference, error: refusal), context: context)
+                    return
+                }
+                replies.append(nil)
+                inFlight += 1
+                let promise = context.eventLoop.makePromise(of: CommitOutcome.self)
+                committer.submit(line, promise: promise)
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                promise.futureResult.whenSuccess { outcome in
+                    let (handler, context) = loopBound.value
+                    handler.inFlight -= 1
+                    handler.complete(n, outcome, context: context)
+                }
+            }
+        }
+    }
+
+    private func complete(_ n: Int, _ outcome: CommitOutcome, context: ChannelHandlerContext) {
+        let bytes: [UInt8]
+        switch outcome {
+        case .accepted(let id, let ref, let rag, let duplicate, let warnings):
+            bytes = IntakeReply.accepted(line: n, id: id.text, ref: ref, rag: rag, duplicate: duplicate, warnings: warnings)
+        case .rejected(let error):
+            bytes = IntakeReply.rejected(line: n, ref: nil, error: error)
+        }
+        replies[n - firstPendingLine] = bytes
+        flushReady(context: context)
+        if readWithheld, inFlight <= settings.maximumInFlight / 2, context.channel.isWritable, !draining {
+            readWithheld = false
+            context.read()
+        }
+    }
+
+    /// Queues a reply known now; it is written when every earlier line's reply has been.
+    private func reply(_ n: Int, _ bytes: [UInt8], context: ChannelHandlerContext) {
+        replies.append(bytes)
+        flushReady(context: context)
+    }
+
+    /// Writes every reply at the head of the queue that is known, then closes if the input has
+    /// ended and nothing is left to answer.
+    private func flushReady(context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        var wrote = false
+        var last: EventLoopFuture<Void>?
+        while let head = replies.first, let bytes = head {
+            replies.removeFirst()
+            firstPendingLine += 1
+            last = context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)))
+            wrote = true
+        }
+        if wrote { context.flush() }
+        closeIfDone(context: context, after: last)
+    }
+
+    private func closeIfDone(context: ChannelHandlerContext, after write: EventLoopFuture<Void>?) {
+        guard (inputClosed || draining), replies.isEmpty, !closing else { return }
+        closing = true
+        if let write {
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            write.whenComplete { _ in loopBound.value.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if draining || inFlight >= settings.maximumInFlight || !context.channel.isWritable {
+            readWithheld = !draining
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, readWithheld, inFlight < settings.maximumInFlight, !draining {
+            readWithheld = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? ChannelEvent, e == .inputClosed {
+            inputClosed = true
+            closeIfDone(context: context, after: nil)
+        } else if event is Drain {
+            draining = true
+            closeIfDone(context: context, after: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("intake connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Logging
+import MASHCore
+import MASHWire
+
+/// The durable store: SQLite in WAL mode with `synchronous=FULL`, so that a committed
+/// transaction survives a power cut. Intake lines are committed in groups (one transaction,
+/// one fsync for many lines) and a line is acknowledged only after its group has committed.
+/// The disk is the truth: everything else mashd holds is rebuilt from here.
+public final class CaseStore: Sendable {
+    /// How commits reach the disk.
+    public enum Durability: String, Sendable {
+        /// `synchronous=FULL`: every commit is fsynced. The only setting for real use.
+        case full
+        /// `synchronous=OFF`: for benchmark comparison only; an `ok` then promises nothing.
+        case unsafeOff = "off"
+    }
+
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if need be) and migrates the store at `path`.
+    public init(path: String, durability: Durability = .full) throws {
+        self.path = path
+        var config = Configuration()
+        config.label = "mashd.store"
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        // DatabasePool sets synchronous=NORMAL on its connections after prepareDatabase runs,
+        // which would let a power cut lose acknowledged lines. Set it on the writer here.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "OFF")")
+        }
+        try StoreSchema.migrator.migrate(pool)
+    }
+
+    /// The writer connection's `synchronous` setting: 2 is FULL.
+    public func synchronousSetting() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Commits a group of decoded lines in one transaction and returns one outcome per line,
+    /// in order. When the group cannot commit, each line is retried alone so that one
+    /// poisonous line cannot refuse its neighbours; a line that still fails is `busy`.
+    public func commit(_ lines: [LineDecoder.Line], acceptedAt: Timestamp, model: ScreeningModel) async -> [CommitOutcome] {
+        do {
+            return try await pool.write { db in
+                var tx = try IntakeTransaction(db: db, acceptedAt: acceptedAt, model: model)
+                return try lines.map { try tx.accept($0) }
+            }
+        } catch {
+            guard lines.count > 1 else {
+                return [.rejected(IntakeError(.busy, "the store could not commit this line (\(Self.describe(error))); retry later"))]
+            }
+            var out: [CommitOutcome] = []
+            for line in lines { out += await commit([line], acceptedAt: acceptedAt, model: model) }
+            return out
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DatabaseError { return "SQLite error \(e.resultCode.rawValue): \(e.message ?? "")" }
+        return "\(error)"
+    }
+
+    /// Reads one case, for `mashctl case`.
+    public func caseRecord(_ id: CaseID) throws -> CaseRecord? {
+        try pool.read { db in try CaseRecord.fetch(db, id: id) }
+    }
+
+    /// Counts, for tests and status.
+    public func counts() throws -> (cases: Int, research: Int) {
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM research_answers") ?? 0)
+        }
+    }
+
+    /// Every (format, source reference, case id), for tests and audits.
+    public func allReferences() throws -> [(format: String, ref: String, id: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT format, source_ref, id FROM cases ORDER BY seq").map {
+                (format: $0[0], ref: $0[1], id: $0[2])
+            }
+        }
+    }
+}
+
+/// The model screening runs with, and its identity for the record.
+public struct ScreeningModel: Sendable {
+    public var model: RiskModel
+    public var identity: ModelIdentity
+
+    public init(model: RiskModel, identity: ModelIdentity) {
+        self.model = model
+        self.identity = identity
+    }
+
+    public static let standard = ScreeningModel(model: StandardModel.model, identity: CanonicalModel.identity(StandardModel.model))
+}
+
+/// The result of committing one line.
+public enum CommitOutcome: Sendable, Hashable {
+    /// Accepted now or before (`duplicate`). `rag` is the screening RAG, `"none"` for an open
+    /// case, nil for a research answer.
+    case accepted(id: CaseID, ref: String, rag: String?, duplicate: Bool, warnings: [IntakeWarning])
+    case rejected(IntakeError)
+}

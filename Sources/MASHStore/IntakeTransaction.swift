@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import MASHCore
+import MASHWire
+
+/// Accepts lines inside one write transaction. Lines are taken in arrival order, so a
+/// notification sees every notification accepted before it, in this group or an earlier one:
+/// the duplicate rule and the repeat rule both read committed history plus this group so far.
+struct IntakeTransaction {
+    let db: Database
+    let acceptedAt: Timestamp
+    let model: ScreeningModel
+    let modelJSON: String
+    var nextSequence: Int64
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    init(db: Database, acceptedAt: Timestamp, model: ScreeningModel) throws {
+        self.db = db
+        self.acceptedAt = acceptedAt
+        self.model = model
+        self.modelJSON = String(decoding: try Self.encoder.encode(model.identity), as: UTF8.self)
+        nextSequence = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM cases") ?? 0) + 1
+    }
+
+    mutating func accept(_ line: LineDecoder.Line) throws -> CommitOutcome {
+        switch line.decoded.intake {
+        case .notification(let n): return try accept(n, line: line)
+        case .research(let r): return try accept(r, line: line)
+        }
+    }
+
+    mutating func accept(_ n: MASHNotification, line: LineDecoder.Line) throws -> CommitOutcome {
+        if let first = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, rag, route FROM cases WHERE format = ? AND source_ref = ?"),
+            arguments: [line.format, n.sourceReference])
+        {
+            let rag: String? = first["rag"]
+            return .accepted(
+                id: CaseID(first["id"])!, ref: n.sourceReference, rag: rag ?? "none", duplicate: true, warnings: [])
+        }
+
+        let history = try self.history(of: n)
+        let screening = Screener.screen(n, history: history, model: model.model)
+        let seq = nextSequence
+        nextSequence += 1
+        let id = CaseID(sequence: UInt64(seq))
+        let warnings = line.decoded.warnings
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO cases (seq, id, format, source_ref, stream, authority, notified_at, accepted_at,
+                                   route, level, rag, screening, model, warnings, line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            seq, id.text, line.format, n.sourceReference, n.stream.rawValue, n.authority.gss,
+            n.time.epochMilliseconds, acceptedAt.epochMilliseconds, screening.route.rawValue, screening.level,
+            screening.rag?.rawValue, String(decoding: try Self.encoder.encode(screening), as: UTF8.self), modelJSON,
+            warnings.isEmpty ? nil : String(decoding: try Self.encoder.encode(warnings), as: UTF8.self), line.text,
+        ])
+        let insertKey = try db.cachedStatement(sql: "INSERT INTO child_keys (key, notified_at, case_seq) VALUES (?, ?, ?)")
+        for key in Set(n.children.flatMap(\.matchKeys)) {
+            try insertKey.execute(arguments: [key.indexKey, n.time.epochMilliseconds, seq])
+        }
+        return .accepted(
+            id: id, ref: n.sourceReference, rag: screening.rag?.rawValue ?? "none", duplicate: false, warnings: warnings)
+    }
+
+    /// For the repeat rule: the most earlier notifications naming any one child of `n`, whose
+    /// own time falls within the window up to and including `n`'s.
+    func history(of n: MASHNotification) throws -> ChildHistory {
+        let upper = n.time.epochMilliseconds
+        let lower = upper - Int64(model.model.repeatRule.windowDays) * 86_400_000
+        let find = try db.cachedStatement(
+            sql: "SELECT case_seq FROM child_keys WHERE key = ? AND notified_at BETWEEN ? AND ?")
+        var most = 0
+        for child in n.children {
+            var cases = Set<Int64>()
+            for key in child.matchKeys {
+                cases.formUnion(try Int64.fetchAll(find, arguments: [key.indexKey, lower, upper]))
+            }
+            most = max(most, cases.count)
+        }
+        return ChildHistory(earlierNotifications: most)
+    }
+
+    func accept(_ r: ResearchAnswer, line: LineDecoder.Line) throws -> CommitOutcome {
+        guard let seq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM cases WHERE id = ?"), arguments: [r.caseId.text])
+        else {
+            return .rejected(IntakeError(.unknownCase, "no case has id \(r.caseId)", field: "/caseId"))
+        }
+        let exists = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM research_answers WHERE case_seq = ? AND agency = ?"),
+            arguments: [seq, r.agency.name]) ?? false
+        if !exists {
+            try db.cachedStatement(
+                sql: "INSERT INTO research_answers (case_seq, agency, responded_at, accepted_at, line) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [seq, r.agency.name, r.respondedAt.epochMilliseconds, acceptedAt.epochMilliseconds, line.text])
+        }
+        return .accepted(id: r.caseId, ref: r.sourceReference, rag: nil, duplicate: exists, warnings: line.decoded.warnings)
+    }
+}
