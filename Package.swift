@@ -79,6 +79,9 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
 
+        // The intake socket's client side, for mashctl, benchmarks and tests.
+        .target(name: "MASHClient", dependencies: ["MASHWire"]),
+
         // Thin executables.
         .executableTarget(
             name: "mashd",
@@ -89,10 +92,8 @@ let package = Package(
         .executableTarget(
             name: "mashctl",
             dependencies: [
-                "MASHCore", "MASHWire", "MASHStore", "MASHDaemon",
+                "MASHCore", "MASHWire", "MASHStore", "MASHDaemon", "MASHClient", "MASHAdapters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]),
 
         // Tests.
@@ -112,6 +113,6 @@ let package = Package(
             dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["mashd", "mashctl", "MASHCore"]),
+            dependencies: ["mashd", "mashctl", "MASHCore", "MASHClient", "MASHWire"]),
     ]
 )

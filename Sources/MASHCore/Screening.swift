@@ -29,8 +29,13 @@ public struct Screening: Sendable, Hashable, Codable {
 /// largest number of earlier notifications naming any one of its children within the window.
 public struct ChildHistory: Sendable, Hashable {
     public var earlierNotifications: Int
+    /// The store stopped counting at `earlierNotifications`; there may be more.
+    public var countIsLowerBound: Bool
 
-    public init(earlierNotifications: Int) { self.earlierNotifications = earlierNotifications }
+    public init(earlierNotifications: Int, countIsLowerBound: Bool = false) {
+        self.earlierNotifications = earlierNotifications
+        self.countIsLowerBound = countIsLowerBound
+    }
 
     public static let none = ChildHistory(earlierNotifications: 0)
 }
@@ -111,7 +116,7 @@ public enum Screener {
         if history.earlierNotifications >= model.repeatRule.earlierNotifications {
             raise(
                 "repeat", by: model.repeatRule.add,
-                "the same child is named in \(history.earlierNotifications) earlier notifications within \(model.repeatRule.windowDays) days")
+                "the same child is named in \(history.earlierNotifications)\(history.countIsLowerBound ? " or more" : "") earlier notifications within \(model.repeatRule.windowDays) days")
         }
 
         // Step 4: a low-risk police information exchange about nothing specific.

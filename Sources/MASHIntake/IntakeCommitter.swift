@@ -19,7 +19,7 @@ public final class IntakeCommitter: Service, Sendable {
     }
 
     struct Pending {
-        var line: LineDecoder.Line
+        var line: IntakeLine
         var promise: EventLoopPromise<CommitOutcome>
     }
 
@@ -58,7 +58,7 @@ public final class IntakeCommitter: Service, Sendable {
     }
 
     /// Queues a decoded line; `promise` completes after its transaction commits.
-    func submit(_ line: LineDecoder.Line, promise: EventLoopPromise<CommitOutcome>) {
+    func submit(_ line: IntakeLine, promise: EventLoopPromise<CommitOutcome>) {
         let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
             s.queue.append(Pending(line: line, promise: promise))
             defer { s.waiter = nil }

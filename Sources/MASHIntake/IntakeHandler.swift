@@ -71,7 +71,7 @@ final class IntakeHandler: ChannelDuplexHandler {
                 replies.append(nil)
                 inFlight += 1
                 let promise = context.eventLoop.makePromise(of: CommitOutcome.self)
-                committer.submit(line, promise: promise)
+                committer.submit(IntakeLine(line), promise: promise)
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 promise.futureResult.whenSuccess { outcome in
                     let (handler, context) = loopBound.value

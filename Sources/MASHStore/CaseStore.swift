@@ -34,8 +34,22 @@ public final class CaseStore: Sendable {
         // which would let a power cut lose acknowledged lines. Set it on the writer here.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "OFF")")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         try StoreSchema.migrator.migrate(pool)
+    }
+
+    /// Opens an existing store for reading only, for `mashctl` while the daemon runs or not.
+    public init(readingAt path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError("no store at \(path): is this the state directory mashd ran with?")
+        }
+        self.path = path
+        var config = Configuration()
+        config.readonly = true
+        config.label = "mashctl.store"
+        config.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: config)
     }
 
     /// The writer connection's `synchronous` setting: 2 is FULL.
@@ -46,7 +60,7 @@ public final class CaseStore: Sendable {
     /// Commits a group of decoded lines in one transaction and returns one outcome per line,
     /// in order. When the group cannot commit, each line is retried alone so that one
     /// poisonous line cannot refuse its neighbours; a line that still fails is `busy`.
-    public func commit(_ lines: [LineDecoder.Line], acceptedAt: Timestamp, model: ScreeningModel) async -> [CommitOutcome] {
+    public func commit(_ lines: [IntakeLine], acceptedAt: Timestamp, model: ScreeningModel) async -> [CommitOutcome] {
         do {
             return try await pool.write { db in
                 var tx = try IntakeTransaction(db: db, acceptedAt: acceptedAt, model: model)
@@ -109,4 +123,10 @@ public enum CommitOutcome: Sendable, Hashable {
     /// case, nil for a research answer.
     case accepted(id: CaseID, ref: String, rag: String?, duplicate: Bool, warnings: [IntakeWarning])
     case rejected(IntakeError)
+}
+
+/// A store failure worth a sentence of its own.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A `mashd` child process on a state directory, for the benchmark and the tests: started,
+/// waited for until its socket answers, and stopped with a signal.
+public final class DaemonProcess {
+    public let executable: String
+    public let stateDirectory: String
+    public let socketPath: String
+    public let process = Process()
+    public let logPath: String
+
+    public init(executable: String, stateDirectory: String, socketPath: String? = nil, arguments: [String] = []) throws {
+        self.executable = executable
+        self.stateDirectory = stateDirectory
+        self.socketPath = socketPath ?? stateDirectory + "/intake.sock"
+        logPath = stateDirectory + ".log"
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--state-dir", stateDirectory, "--socket", self.socketPath] + arguments
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = log
+        try? FileManager.default.removeItem(atPath: self.socketPath)
+        try process.run()
+        // Ready when a connection succeeds.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw IntakeClient.Failure(description: "mashd exited at start (status \(process.terminationStatus)); see \(logPath)")
+            }
+            if (try? IntakeClient(socketPath: self.socketPath)) != nil { return }
+            usleep(20_000)
+        }
+        process.terminate()
+        throw IntakeClient.Failure(description: "mashd did not listen on \(self.socketPath) within 30 s; see \(logPath)")
+    }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import MASHWire
+
+/// A client of the intake socket, for `mashctl send`, the benchmark and the tests: it writes
+/// lines as fast as the daemon reads them, reads replies as they come, and shuts down its
+/// writing side at the end, as `socat` and other pipelines do.
+public final class IntakeClient {
+    public let socketPath: String
+    let fd: CInt
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(socketPath: String) throws(Failure) {
+        self.socketPath = socketPath
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(socketPath.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+            close(fd)
+            throw Failure(description: "socket path too long: \(socketPath)")
+        }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else {
+            let why = String(cString: strerror(errno))
+            close(fd)
+            throw Failure(description: "cannot connect to \(socketPath): \(why) (is mashd running?)")
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Writes `lines` (each without its newline) on a second thread while this one reads
+    /// replies, calling `onReply` for each reply line in order. Returns when the daemon has
+    /// closed the connection. Throws only when writing fails before every line was sent.
+    public func exchange(_ lines: some Sequence<[UInt8]> & Sendable, onReply: (Reply) -> Void) throws(Failure) {
+        let fd = self.fd
+        let writeError = LockedBox<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            defer { done.signal() }
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 16)
+            func drain() -> Bool {
+                var off = 0
+                while off < buffer.count {
+                    let n = buffer[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        writeError.value = String(cString: strerror(errno))
+                        return false
+                    }
+                    off += n
+                }
+                buffer.removeAll(keepingCapacity: true)
+                return true
+            }
+            for line in lines {
+                buffer.append(contentsOf: line)
+                buffer.append(0x0A)
+                if buffer.count >= 1 << 16, !drain() { return }
+            }
+            if drain() { shutdown(fd, Int32(SHUT_WR)) }
+        }
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if n == 0 { break }
+            pending.append(contentsOf: chunk[0..<n])
+            var start = 0
+            while let nl = pending[start...].firstIndex(of: 0x0A) {
+                onReply(Reply(Array(pending[start..<nl])))
+                start = nl + 1
+            }
+            pending.removeFirst(start)
+        }
+        done.wait()
+        if let e = writeError.value { throw Failure(description: "writing to \(socketPath): \(e)") }
+    }
+}
+
+/// One reply line, read back.
+public struct Reply: Sendable {
+    public let text: String
+    public let ok: Bool
+    public let line: Int
+    public let id: String?
+    public let ref: String?
+    public let rag: String?
+    public let duplicate: Bool
+    public let errorCode: String?
+    public let errorMessage: String?
+    public let errorField: String?
+    public let warnings: [String]
+
+    init(_ bytes: [UInt8]) {
+        text = String(decoding: bytes, as: UTF8.self)
+        var o = JSONObject()
+        if case .object(let obj)? = try? JSONParser.parse(bytes) { o = obj }
+        func str(_ v: JSONValue?) -> String? { if case .string(let s)? = v { return s } else { return nil } }
+        ok = o["ok"] == .bool(true)
+        if case .number(let n)? = o["line"] { line = Int(n) ?? 0 } else { line = 0 }
+        id = str(o["id"])
+        ref = str(o["ref"])
+        rag = str(o["rag"])
+        duplicate = o["duplicate"] == .bool(true)
+        if case .object(let e)? = o["error"] {
+            errorCode = str(e["code"])
+            errorMessage = str(e["message"])
+            errorField = str(e["field"])
+        } else {
+            errorCode = nil
+            errorMessage = nil
+            errorField = nil
+        }
+        if case .array(let ws)? = o["warnings"] {
+            warnings = ws.compactMap { if case .object(let w) = $0 { return str(w["code"]) } else { return nil } }
+        } else {
+            warnings = []
+        }
+    }
+}
+
+/// A value shared between the reader and writer threads.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _value: T
+    init(_ v: T) { _value = v }
+    var value: T {
+        get { lock.withLock { _value } }
+        set { lock.withLock { _value = newValue } }
+    }
+}
