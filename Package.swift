@@ -101,18 +101,18 @@ let package = Package(
         .testTarget(name: "MASHWireTests", dependencies: ["MASHCore", "MASHWire"]),
         .testTarget(
             name: "MerlinAdapterTests", dependencies: ["MerlinAdapter", "MASHWire", "MASHCore"],
-            path: "adapters/merlin/Tests"),
+            path: "adapters/merlin/Tests", exclude: ["Fixtures"]),
         .testTarget(
             name: "LAReferralAdapterTests", dependencies: ["LAReferralAdapter", "MASHWire", "MASHCore"],
-            path: "adapters/la-referral/Tests"),
+            path: "adapters/la-referral/Tests", exclude: ["Fixtures"]),
         .testTarget(
             name: "ResearchAdapterTests", dependencies: ["ResearchAdapter", "MASHWire", "MASHCore"],
-            path: "adapters/research/Tests"),
+            path: "adapters/research/Tests", exclude: ["Fixtures"]),
         .testTarget(
             name: "MASHStoreTests",
             dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["mashd", "mashctl", "MASHCore", "MASHClient", "MASHWire"]),
+            dependencies: ["mashd", "mashctl", "MASHCore", "MASHClient", "MASHWire", "MASHStore"]),
     ]
 )
