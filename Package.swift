@@ -50,10 +50,13 @@ let package = Package(
             dependencies: ["MASHCore", "MASHWire", "MerlinAdapter", "LAReferralAdapter", "ResearchAdapter"]),
 
         // Shell targets.
+        .target(name: "CMASHSys"),
+        .target(name: "MASHOutbox", dependencies: ["MASHCore", "CMASHSys"]),
         .target(
             name: "MASHStore",
             dependencies: [
                 "MASHCore", "MASHWire", "MASHAdapters",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -68,9 +71,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .target(
+            name: "MASHProcess",
+            dependencies: [
+                "MASHCore", "MASHStore", "MASHOutbox",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
             name: "MASHDaemon",
             dependencies: [
-                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHIntake",
+                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHIntake", "MASHProcess", "MASHOutbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,6 +15,7 @@ public struct ConfigFile: Sendable, Equatable {
     public var modelFile: String?
     public var timescales: [RAG: Int64] = [:]
     public var agencies: [Agency]?
+    public var workers: Int?
 
     public init() {}
 
@@ -29,6 +30,7 @@ public struct ConfigFile: Sendable, Equatable {
         "model": ["file"],
         "timescales": ["red", "amber", "green"],
         "agencies": ["names"],
+        "process": ["workers"],
     ]
 
     public static func load(path: String) throws(Failure) -> ConfigFile {
@@ -86,6 +88,7 @@ public struct ConfigFile: Sendable, Equatable {
         c.maximumLinesInFlight = try int("intake", "max_lines_in_flight", 1...1_000_000)
         c.maximumBatch = try int("store", "max_batch", 1...100_000)
         c.modelFile = try string("model", "file")
+        c.workers = try int("process", "workers", 1...256)
         for rag in [RAG.red, .amber, .green] {
             guard let text = try string("timescales", rag.rawValue) else { continue }
             guard let seconds = Timescale.seconds(text) else {

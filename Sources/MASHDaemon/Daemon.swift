@@ -3,6 +3,8 @@ import Logging
 import MASHAdapters
 import MASHCore
 import MASHIntake
+import MASHOutbox
+import MASHProcess
 import MASHStore
 import MASHWire
 import NIOCore
@@ -17,12 +19,15 @@ public struct DaemonOptions: Sendable {
     public var socketPath: String
     public var config: ConfigFile
     public var durability: CaseStore.Durability
+    /// A model file, from `--model` or the config; nil for the embedded standard.
+    public var modelFile: String?
 
     public init(stateDirectory: String, socketPath: String, config: ConfigFile, durability: CaseStore.Durability = .full) {
         self.stateDirectory = stateDirectory
         self.socketPath = socketPath
         self.config = config
         self.durability = durability
+        self.modelFile = config.modelFile
     }
 
     public static let defaultStateDirectory = "/var/lib/mashd"
@@ -85,13 +90,25 @@ public enum Daemon {
         if options.durability != .full {
             logger.warning("store durability is OFF: an ok reply does not mean the line is on disk. For benchmarks only.")
         }
-        let model = ScreeningModel.standard
+        let modelValue = try ModelLoader.load(
+            file: options.modelFile, timescales: options.config.timescales, agencies: Set(agencies))
+        let model = ActiveModel(modelValue)
+        let clock: @Sendable () -> Timestamp = { Timestamp(epochSeconds: Date().timeIntervalSince1970) }
+        let outbox = Outbox(root: state.outboxPath)
+
+        let engine = ProcessEngine(
+            store: store, outbox: outbox, model: model,
+            configuration: .init(workers: options.config.workers ?? System.coreCount), clock: clock, logger: logger)
+        let recovered = try await engine.recover()
+        try await Deployment.record(modelValue, store: store, outbox: outbox, at: clock(), logger: logger)
+        logger.info(
+            "recovery done", metadata: ["queued": "\(recovered.queued)", "researching": "\(recovered.researching)"])
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let committer = IntakeCommitter(
             store: store, model: model,
             configuration: .init(maximumBatch: options.config.maximumBatch ?? 2048),
-            clock: { Timestamp(epochSeconds: Date().timeIntervalSince1970) }, logger: logger)
+            clock: clock, logger: logger, onCommit: { engine.intakeCommitted($0) })
         let intake = IntakeServer(
             configuration: .init(
                 listeners: [.init(source: .path(options.socketPath, mode: options.config.socketMode ?? 0o660))],
@@ -104,13 +121,15 @@ public enum Daemon {
                     "mashd ready",
                     metadata: [
                         "state-dir": "\(options.stateDirectory)", "socket": "\(options.socketPath)",
-                        "model": "\(model.identity.name) v\(model.identity.version) \(model.identity.checksum.prefix(12))",
+                        "model": "\(modelValue.identity.name) v\(modelValue.identity.version) \(modelValue.identity.checksum.prefix(12))",
+                        "standard": "\(modelValue.isStandard)",
                     ])
             })
 
         let services = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: engine),
                     .init(service: committer),
                     .init(service: intake),
                 ],

@@ -32,29 +32,23 @@ public final class IntakeCommitter: Service, Sendable {
     private let store: CaseStore
     private let configuration: Configuration
     private let clock: @Sendable () -> Timestamp
-    private let model: NIOLockedValueBox<ScreeningModel>
+    private let model: ActiveModel
     private let state = NIOLockedValueBox(State())
     private let logger: Logger
-    /// Called after each commit with the accepted outcomes, for the process engine.
-    private let onCommit: @Sendable ([CommitOutcome]) -> Void
+    /// Called after each commit with what the process engine must hear.
+    private let onCommit: @Sendable ([IntakeEvent]) -> Void
 
     public init(
-        store: CaseStore, model: ScreeningModel, configuration: Configuration = .init(),
+        store: CaseStore, model: ActiveModel, configuration: Configuration = .init(),
         clock: @escaping @Sendable () -> Timestamp, logger: Logger,
-        onCommit: @escaping @Sendable ([CommitOutcome]) -> Void = { _ in }
+        onCommit: @escaping @Sendable ([IntakeEvent]) -> Void = { _ in }
     ) {
         self.store = store
-        self.model = NIOLockedValueBox(model)
+        self.model = model
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
         self.onCommit = onCommit
-    }
-
-    /// The model screening uses from the next commit on.
-    public var screeningModel: ScreeningModel {
-        get { model.withLockedValue { $0 } }
-        set { model.withLockedValue { $0 = newValue } }
     }
 
     /// Queues a decoded line; `promise` completes after its transaction commits.
@@ -70,9 +64,9 @@ public final class IntakeCommitter: Service, Sendable {
     public func run() async throws {
         await withGracefulShutdownHandler {
             while let batch = await nextBatch() {
-                let outcomes = await store.commit(batch.map(\.line), acceptedAt: clock(), model: screeningModel)
-                for (p, o) in zip(batch, outcomes) { p.promise.succeed(o) }
-                onCommit(outcomes)
+                let result = await store.commitWithEvents(batch.map(\.line), acceptedAt: clock(), model: model.value.screening)
+                for (p, o) in zip(batch, result.outcomes) { p.promise.succeed(o) }
+                onCommit(result.events)
             }
         } onGracefulShutdown: {
             self.stop()

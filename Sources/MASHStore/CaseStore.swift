@@ -61,18 +61,31 @@ public final class CaseStore: Sendable {
     /// in order. When the group cannot commit, each line is retried alone so that one
     /// poisonous line cannot refuse its neighbours; a line that still fails is `busy`.
     public func commit(_ lines: [IntakeLine], acceptedAt: Timestamp, model: ScreeningModel) async -> [CommitOutcome] {
+        await commitWithEvents(lines, acceptedAt: acceptedAt, model: model).outcomes
+    }
+
+    /// Commits like `commit`, and also returns what the process engine must hear: new cases
+    /// and research answers, in commit order.
+    public func commitWithEvents(_ lines: [IntakeLine], acceptedAt: Timestamp, model: ScreeningModel) async
+        -> (outcomes: [CommitOutcome], events: [IntakeEvent])
+    {
         do {
             return try await pool.write { db in
                 var tx = try IntakeTransaction(db: db, acceptedAt: acceptedAt, model: model)
-                return try lines.map { try tx.accept($0) }
+                let outcomes = try lines.map { try tx.accept($0) }
+                return (outcomes, tx.events)
             }
         } catch {
             guard lines.count > 1 else {
-                return [.rejected(IntakeError(.busy, "the store could not commit this line (\(Self.describe(error))); retry later"))]
+                return ([.rejected(IntakeError(.busy, "the store could not commit this line (\(Self.describe(error))); retry later"))], [])
             }
-            var out: [CommitOutcome] = []
-            for line in lines { out += await commit([line], acceptedAt: acceptedAt, model: model) }
-            return out
+            var outcomes: [CommitOutcome] = [], events: [IntakeEvent] = []
+            for line in lines {
+                let one = await commitWithEvents([line], acceptedAt: acceptedAt, model: model)
+                outcomes += one.outcomes
+                events += one.events
+            }
+            return (outcomes, events)
         }
     }
 
@@ -115,6 +128,14 @@ public struct ScreeningModel: Sendable {
     }
 
     public static let standard = ScreeningModel(model: StandardModel.model, identity: CanonicalModel.identity(StandardModel.model))
+}
+
+/// What the process engine hears of a committed group.
+public enum IntakeEvent: Sendable, Hashable {
+    /// A new case, to start.
+    case newCase(WorkItem)
+    /// A research answer for case `sequence`.
+    case answer(sequence: Int64, agency: Agency, late: Bool)
 }
 
 /// The result of committing one line.

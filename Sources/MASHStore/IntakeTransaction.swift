@@ -12,6 +12,8 @@ struct IntakeTransaction {
     let model: ScreeningModel
     let modelJSON: String
     var nextSequence: Int64
+    /// What the process engine must hear of this group once it has committed.
+    var events: [IntakeEvent] = []
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -62,6 +64,7 @@ struct IntakeTransaction {
             n.time.epochMilliseconds, acceptedAt.epochMilliseconds, screening.route.rawValue, screening.level,
             screening.rag?.rawValue, screening.storedJSON, modelJSON, prepared.warningsJSON, line.text,
         ])
+        events.append(.newCase(WorkItem(sequence: seq, step: .start, rag: screening.rag, due: acceptedAt)))
         let insertKey = try db.cachedStatement(sql: "INSERT INTO child_keys (key, notified_at, case_seq) VALUES (?, ?, ?)")
         for key in Set(prepared.childKeys.joined()) {
             try insertKey.execute(arguments: [key, n.time.epochMilliseconds, seq])
@@ -91,18 +94,22 @@ struct IntakeTransaction {
         return ChildHistory(earlierNotifications: most, countIsLowerBound: most >= limit)
     }
 
-    func accept(_ r: ResearchAnswer, line: LineDecoder.Line) throws -> CommitOutcome {
-        guard let seq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM cases WHERE id = ?"), arguments: [r.caseId.text])
+    mutating func accept(_ r: ResearchAnswer, line: LineDecoder.Line) throws -> CommitOutcome {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, stage FROM cases WHERE id = ?"), arguments: [r.caseId.text])
         else {
             return .rejected(IntakeError(.unknownCase, "no case has id \(r.caseId)", field: "/caseId"))
         }
+        let seq: Int64 = row[0]
+        // An answer after the decision is kept, marked late, and changes nothing.
+        let late = (row[1] as String) == CaseStage.decided.rawValue
         let exists = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT 1 FROM research_answers WHERE case_seq = ? AND agency = ?"),
             arguments: [seq, r.agency.name]) ?? false
         if !exists {
             try db.cachedStatement(
-                sql: "INSERT INTO research_answers (case_seq, agency, responded_at, accepted_at, line) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [seq, r.agency.name, r.respondedAt.epochMilliseconds, acceptedAt.epochMilliseconds, line.text])
+                sql: "INSERT INTO research_answers (case_seq, agency, responded_at, accepted_at, line, late) VALUES (?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [seq, r.agency.name, r.respondedAt.epochMilliseconds, acceptedAt.epochMilliseconds, line.text, late])
+            events.append(.answer(sequence: seq, agency: r.agency, late: late))
         }
         return .accepted(id: r.caseId, ref: r.sourceReference, rag: nil, duplicate: exists, warnings: line.decoded.warnings)
     }

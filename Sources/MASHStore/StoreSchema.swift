@@ -46,6 +46,54 @@ enum StoreSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v2-process") { db in
+            // The MASH process: each case's stage, deadline and decision; who was asked; which
+            // products reached which outbox; and what the deployment ran.
+            try db.execute(
+                sql: """
+                    ALTER TABLE cases ADD COLUMN stage TEXT NOT NULL DEFAULT 'new';
+                    ALTER TABLE cases ADD COLUMN deadline INTEGER;
+                    ALTER TABLE cases ADD COLUMN dispatched INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE cases ADD COLUMN decided_at INTEGER;
+                    ALTER TABLE cases ADD COLUMN final_level INTEGER;
+                    ALTER TABLE cases ADD COLUMN final_rag TEXT;
+                    ALTER TABLE cases ADD COLUMN outcome TEXT;
+                    ALTER TABLE cases ADD COLUMN decision TEXT;
+                    CREATE INDEX cases_unfinished ON cases(stage) WHERE stage != 'decided' OR dispatched = 0;
+                    ALTER TABLE research_answers ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE research_requests (
+                        case_seq INTEGER NOT NULL REFERENCES cases(seq),
+                        agency TEXT NOT NULL,
+                        PRIMARY KEY (case_seq, agency)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE products (
+                        id TEXT PRIMARY KEY,
+                        case_seq INTEGER REFERENCES cases(seq),
+                        kind TEXT NOT NULL,
+                        recipient TEXT NOT NULL,
+                        delivered_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX products_by_case ON products(case_seq);
+                    CREATE TABLE case_events (
+                        case_seq INTEGER NOT NULL REFERENCES cases(seq),
+                        at INTEGER NOT NULL,
+                        stage TEXT NOT NULL,
+                        rag TEXT,
+                        level INTEGER,
+                        note TEXT NOT NULL
+                    );
+                    CREATE INDEX case_events_by_case ON case_events(case_seq);
+                    CREATE TABLE deployments (
+                        started_at INTEGER NOT NULL,
+                        model_name TEXT NOT NULL,
+                        model_version INTEGER NOT NULL,
+                        model_checksum TEXT NOT NULL,
+                        standard INTEGER NOT NULL,
+                        differences TEXT NOT NULL,
+                        source TEXT NOT NULL
+                    );
+                    """)
+        }
         return m
     }
 }

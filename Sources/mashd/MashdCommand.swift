@@ -52,6 +52,9 @@ struct MashdCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A TOML config file. Every key has a default; see README.md.", valueName: "FILE"))
     var config: String?
 
+    @Option(name: .long, help: ArgumentHelp("A risk model file (JSON) instead of the embedded london-standard v1. Any difference from the standard is a local variation: logged and escalated to mash-manager.", valueName: "FILE"))
+    var model: String?
+
     @Flag(name: .long, help: .hidden)
     var unsafeSynchronousOff = false
 
@@ -63,6 +66,7 @@ struct MashdCommand: AsyncParsableCommand {
             var options = DaemonOptions.resolve(
                 stateDirectory: stateDir, socket: socket, config: file, environment: ProcessInfo.processInfo.environment)
             if unsafeSynchronousOff { options.durability = .unsafeOff }
+            if let model { options.modelFile = model }
             try await Daemon.run(options, logger: logger)
         } catch let e as ConfigFile.Failure {
             FileHandle.standardError.write(Data("mashd: \(e.description)\n".utf8))

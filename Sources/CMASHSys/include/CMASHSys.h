@@ -1,0 +1,5 @@
+#ifndef CMASHSYS_H
+#define CMASHSYS_H
+/* Linux calls Swift's Glibc module does not expose. */
+int mashd_syncfs(int fd);
+#endif

@@ -1,0 +1,132 @@
+/// The outcome decision (MASH.md stage 3): the model re-run with the research findings. The
+/// level never falls below screening; every rule that fired is in the rationale, and a sealed
+/// finding is cited only as "confidential information held by AGENCY".
+public struct Decision: Sendable, Hashable, Codable {
+    /// The final level, nil for a forwarded open case.
+    public var level: Int?
+    public var rag: RAG?
+    public var outcome: String
+    /// Who gets an information product.
+    public var recipients: [Agency]
+    /// Screening's rationale followed by the research stage's.
+    public var rationale: [RationaleEntry]
+    /// Agencies asked that had not answered when the case was decided.
+    public var unanswered: [Agency]
+    /// Agencies that answered without being asked.
+    public var unrequested: [Agency]
+    /// Seconds after its deadline the case was decided, when it was decided late.
+    public var lateBySeconds: Int64?
+    public var decidedAt: Timestamp
+    public var model: ModelIdentity
+
+    public init(
+        level: Int?, rag: RAG?, outcome: String, recipients: [Agency], rationale: [RationaleEntry], unanswered: [Agency],
+        unrequested: [Agency], lateBySeconds: Int64?, decidedAt: Timestamp, model: ModelIdentity
+    ) {
+        self.level = level
+        self.rag = rag
+        self.outcome = outcome
+        self.recipients = recipients
+        self.rationale = rationale
+        self.unanswered = unanswered
+        self.unrequested = unrequested
+        self.lateBySeconds = lateBySeconds
+        self.decidedAt = decidedAt
+        self.model = model
+    }
+
+    /// Whether the case needs an escalation notice: agencies unanswered, or decided late.
+    public var needsEscalation: Bool { !unanswered.isEmpty || lateBySeconds != nil }
+}
+
+/// Makes decisions. Pure: the same screening, answers, times and model give the same decision.
+public enum Decider {
+    /// A decision more than this many seconds after the deadline is late and escalated.
+    public static let lateTolerance: Int64 = 1
+
+    public static func decide(
+        screening: Screening, asked: [Agency], answers: [ResearchAnswer], deadline: Timestamp?, now: Timestamp,
+        model: RiskModel, identity: ModelIdentity
+    ) -> Decision {
+        let late: Int64? = deadline.flatMap { d in
+            let seconds = (now.epochMicroseconds - d.epochMicroseconds) / 1_000_000
+            return seconds > lateTolerance ? seconds : nil
+        }
+        let answered = Set(answers.map(\.agency))
+        let unanswered = asked.filter { !answered.contains($0) }
+        let unrequested = Set(answers.map(\.agency)).subtracting(asked).sorted()
+
+        guard screening.route != .openCase, let screeningLevel = screening.level else {
+            return Decision(
+                level: nil, rag: nil, outcome: model.openCase.outcome, recipients: model.openCase.recipients,
+                rationale: screening.rationale, unanswered: unanswered, unrequested: unrequested, lateBySeconds: late,
+                decidedAt: now, model: identity)
+        }
+
+        var why = screening.rationale
+        var level = screeningLevel
+        // Each indicator once per case, whatever number of findings carry it; setLevel first.
+        let ordered = Indicator.allCases.sorted { a, b in
+            let sa = model.indicators[a].map(isSet) ?? false, sb = model.indicators[b].map(isSet) ?? false
+            return sa != sb ? sa : a < b
+        }
+        for indicator in ordered {
+            let sources = answers.filter { $0.findings.contains { $0.indicators.contains(indicator) } }
+            guard !sources.isEmpty else { continue }
+            let effect = model.indicators[indicator] ?? RiskModel.IndicatorEffect.none
+            let before = level
+            switch effect {
+            case .none: continue
+            case .add(let n): level = min(level + n, RiskModel.maximumLevel)
+            case .setLevel(let n): level = max(level, min(n, RiskModel.maximumLevel))
+            }
+            why.append(
+                RationaleEntry(
+                    rule: "indicator:\(indicator.rawValue)",
+                    effect: before == level ? "level \(level), unchanged" : "level \(before) to \(level)",
+                    reason: citation(indicator, in: sources)))
+        }
+        level = max(level, screeningLevel)
+        if !unanswered.isEmpty {
+            why.append(
+                RationaleEntry(
+                    rule: "research-unanswered", effect: "escalated to \(model.escalationRecipient)",
+                    reason: "no answer from \(unanswered.map(\.name).joined(separator: ", ")) when the case was decided"))
+        }
+        if let late {
+            why.append(
+                RationaleEntry(
+                    rule: "decided-late", effect: "escalated to \(model.escalationRecipient)",
+                    reason: "decided \(late) seconds after the research deadline"))
+        }
+        let rule = model.outcomes[level] ?? RiskModel.OutcomeRule(outcome: "nfa-signpost", recipients: [])
+        why.append(
+            RationaleEntry(
+                rule: "outcome", effect: rule.outcome,
+                reason: "final level \(level) (\(model.rag(forLevel: level).rawValue)); screening level \(screeningLevel)"))
+        return Decision(
+            level: level, rag: model.rag(forLevel: level), outcome: rule.outcome, recipients: rule.recipients,
+            rationale: why, unanswered: unanswered, unrequested: unrequested, lateBySeconds: late, decidedAt: now,
+            model: identity)
+    }
+
+    static func isSet(_ e: RiskModel.IndicatorEffect) -> Bool {
+        if case .setLevel = e { return true }
+        return false
+    }
+
+    /// "reported by health; confidential information held by police": shareable sources by
+    /// name, sealed ones only as holders of confidential information.
+    static func citation(_ indicator: Indicator, in answers: [ResearchAnswer]) -> String {
+        var open = Set<Agency>(), sealed = Set<Agency>()
+        for a in answers {
+            for f in a.findings where f.indicators.contains(indicator) {
+                if f.shareable { open.insert(a.agency) } else { sealed.insert(a.agency) }
+            }
+        }
+        var parts: [String] = []
+        if !open.isEmpty { parts.append("reported by " + open.sorted().map(\.name).joined(separator: ", ")) }
+        for agency in sealed.subtracting(open).sorted() { parts.append("confidential information held by \(agency)") }
+        return parts.joined(separator: "; ")
+    }
+}

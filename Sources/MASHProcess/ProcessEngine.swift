@@ -1,0 +1,219 @@
+import Foundation
+import Logging
+import MASHCore
+import MASHOutbox
+import MASHStore
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// The MASH process after intake: research requests in priority order, decisions when research
+/// is complete or due, and every product into its outbox. Workers take batches from the
+/// priority queue; one more worker takes Red work only, so a Red case never waits behind Green.
+///
+/// Every step is recorded in the store before it counts: a decision is committed before its
+/// products are written, and products are written before the step is marked done, so after a
+/// crash each case resumes where the disk says it is, and a product that may already be in an
+/// outbox is looked for before it is written again.
+public final class ProcessEngine: Service, Sendable {
+    public struct Configuration: Sendable {
+        /// General workers (the urgent lane is one more).
+        public var workers: Int
+        /// Cases per batch a worker takes.
+        public var batch: Int
+
+        public init(workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount), batch: Int = 64) {
+            self.workers = workers
+            self.batch = batch
+        }
+    }
+
+    let store: CaseStore
+    let outbox: Outbox
+    let model: ActiveModel
+    let configuration: Configuration
+    let clock: @Sendable () -> Timestamp
+    let logger: Logger
+    let queue = CaseQueue()
+    let watch = ResearchWatch()
+    private let uncertain = LockedSet()
+    /// Called when a case has made progress (a product delivered), for the watchdog.
+    private let progress: @Sendable () -> Void
+
+    public init(
+        store: CaseStore, outbox: Outbox, model: ActiveModel, configuration: Configuration = .init(),
+        clock: @escaping @Sendable () -> Timestamp, logger: Logger, progress: @escaping @Sendable () -> Void = {}
+    ) {
+        self.store = store
+        self.outbox = outbox
+        self.model = model
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Rebuilds the queue and the research watch from the store. Run before intake opens.
+    public func recover() async throws -> (queued: Int, researching: Int) {
+        let r = try await store.recovery()
+        uncertain.insert(r.uncertain)
+        let now = clock()
+        var items = r.items
+        for e in r.research {
+            if let item = watch.watch(
+                e.sequence, .init(rag: e.rag, deadline: e.deadline, asked: e.asked, answered: e.answered), now: now)
+            {
+                items.append(item)
+            }
+        }
+        queue.push(items)
+        return (items.count, watch.count)
+    }
+
+    /// Hears what intake committed: new cases to start, answers that may complete research.
+    public func intakeCommitted(_ events: [IntakeEvent]) {
+        var items: [WorkItem] = []
+        for e in events {
+            switch e {
+            case .newCase(let item): items.append(item)
+            case .answer(let seq, let agency, let late):
+                if !late, let item = watch.answered(seq, by: agency) { items.append(item) }
+            }
+        }
+        queue.push(items)
+    }
+
+    /// Queue depth per RAG (nil: open cases), and the earliest research deadline.
+    public var status: (depth: [RAG?: Int], researching: Int, nextDeadline: Timestamp?) {
+        (queue.depth, watch.count, watch.nextDeadline)
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.work(urgentOnly: true) }
+                for _ in 0..<self.configuration.workers {
+                    group.addTask { await self.work(urgentOnly: false) }
+                }
+                group.addTask { await self.deadlines() }
+            }
+        } onGracefulShutdown: {
+            self.queue.stop()
+        }
+    }
+
+    private func deadlines() async {
+        while !queue.isStopped {
+            queue.push(watch.due(at: clock()))
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private func work(urgentOnly: Bool) async {
+        while let items = await queue.take(limit: urgentOnly ? 8 : configuration.batch, urgentOnly: urgentOnly) {
+            do {
+                try await process(items)
+                queue.done(items.map(\.sequence))
+                progress()
+            } catch {
+                logger.error(
+                    "process step failed; retrying in 1 s", metadata: ["error": "\(error)", "cases": "\(items.count)"])
+                queue.done(items.map(\.sequence))
+                try? await Task.sleep(for: .seconds(1))
+                queue.push(items)
+            }
+        }
+    }
+
+    /// One batch: decide what is due, build products, deliver them, record them.
+    func process(_ items: [WorkItem]) async throws {
+        let m = model.value
+        let loaded = try await store.load(items.map(\.sequence), history: true)
+        var starts: [StartRecord] = []
+        var toDecide: [Int64] = []
+        var toDispatch: [(LoadedCase, Decision)] = []
+        let now = clock()
+        for item in items {
+            guard let c = loaded[item.sequence] else { continue }
+            switch c.stage {
+            case .new:
+                let s = c.facts.screening
+                let rag = s.rag ?? .blue
+                let asked = s.route == .openCase ? [] : (m.model.researchRecipients[rag] ?? [])
+                if asked.isEmpty {
+                    toDecide.append(c.sequence)  // an open case, Blue, or a model asking nobody
+                    continue
+                }
+                var facts = c.facts
+                facts.deadline = c.facts.acceptedAt.adding(seconds: m.model.timescales[rag] ?? 0)
+                var products = ProductBuilder.researchRequests(facts, recipients: asked, createdAt: now)
+                if s.route == .immediateRisk {
+                    products = ProductBuilder.urgentStrategy(facts, recipients: m.model.immediateRisk.urgentRecipients, createdAt: now)
+                        + products
+                }
+                starts.append(StartRecord(sequence: c.sequence, asked: asked, deadline: facts.deadline!, products: products))
+            case .researching:
+                if item.step == .decide { toDecide.append(c.sequence) }
+            case .decided:
+                if c.dispatched != 1, let d = c.decision { toDispatch.append((c, d)) }
+            }
+        }
+
+        // Decisions are committed before their products exist.
+        let decided = try await store.decide(toDecide, now: now, model: m.model, identity: m.identity)
+        for (seq, result) in decided {
+            guard var c = loaded[seq] else { continue }
+            c.facts.answers = result.answers
+            toDispatch.append((c, result.decision))
+        }
+
+        // Start products: mark the cases first, so a crash mid-delivery is known.
+        try await store.markDelivering(starts.map(\.sequence))
+        var sure: [Product] = [], unsure: [Product] = []
+        var decidedProducts: [(sequence: Int64, products: [Product])] = []
+        for s in starts {
+            if uncertain.contains(s.sequence) { unsure += s.products } else { sure += s.products }
+        }
+        for (c, d) in toDispatch {
+            let products = ProductBuilder.decisionProducts(c.facts, decision: d, model: m.model)
+            decidedProducts.append((c.sequence, products))
+            if uncertain.contains(c.sequence) { unsure += products } else { sure += products }
+        }
+        // Urgent products first: they are the ones someone is waiting for.
+        try outbox.deliver(sure.filter { $0.kind == .urgentStrategy }, skipDelivered: false)
+        try outbox.deliver(sure.filter { $0.kind != .urgentStrategy }, skipDelivered: false)
+        try outbox.deliver(unsure, skipDelivered: true)
+
+        let answered = try await store.recordDelivered(started: starts, decided: decidedProducts, at: clock())
+        uncertain.remove(starts.map(\.sequence) + decidedProducts.map(\.sequence))
+
+        // Research now under watch; already complete or due: decide next.
+        var next: [WorkItem] = []
+        let after = clock()
+        for s in starts {
+            let rag = loaded[s.sequence]?.facts.screening.rag
+            if let item = watch.watch(
+                s.sequence, .init(rag: rag, deadline: s.deadline, asked: Set(s.asked), answered: answered[s.sequence] ?? []),
+                now: after)
+            {
+                next.append(item)
+            }
+        }
+        queue.push(next)
+        for (seq, result) in decided {
+            logger.info(
+                "case decided",
+                metadata: [
+                    "case": "\(CaseID(sequence: UInt64(seq)))", "outcome": "\(result.decision.outcome)",
+                    "rag": "\(result.decision.rag?.rawValue ?? "none")",
+                ])
+        }
+    }
+}
+
+/// A set of case sequences shared between workers.
+final class LockedSet: Sendable {
+    private let box = NIOLockedValueBox(Set<Int64>())
+    func insert(_ s: Set<Int64>) { box.withLockedValue { $0.formUnion(s) } }
+    func contains(_ x: Int64) -> Bool { box.withLockedValue { $0.contains(x) } }
+    func remove(_ xs: [Int64]) { box.withLockedValue { for x in xs { $0.remove(x) } } }
+}
