@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "mashctl",
             dependencies: [
-                "MASHCore", "MASHWire", "MASHStore", "MASHDaemon", "MASHClient", "MASHAdapters",
+                "MASHCore", "MASHWire", "MASHStore", "MASHDaemon", "MASHClient", "MASHAdapters", "MASHOutbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

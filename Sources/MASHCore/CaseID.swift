@@ -40,7 +40,8 @@ public struct CaseID: Sendable, Hashable, Comparable, Codable, CustomStringConve
                 chars.append(c)
             }
         }
-        guard chars.count >= 6, chars.count <= 14, chars[0] != UInt8(ascii: "0") else { return nil }
+        // Twelve body characters are 60 bits: more cannot be a sequence mashd gave.
+        guard chars.count >= 6, chars.count <= 13, chars[0] != UInt8(ascii: "0") else { return nil }
         let body = Array(chars.dropLast())
         guard CaseID.checkCharacter(body) == chars.last else { return nil }
         self.init(sequence: CaseID.value(body) - CaseID.offset)

@@ -93,7 +93,10 @@ public enum Daemon {
         let modelValue = try ModelLoader.load(
             file: options.modelFile, timescales: options.config.timescales, agencies: Set(agencies))
         let model = ActiveModel(modelValue)
-        let clock: @Sendable () -> Timestamp = { Timestamp(epochSeconds: Date().timeIntervalSince1970) }
+        // Milliseconds, as the store keeps times: a decision reads the same everywhere it appears.
+        let clock: @Sendable () -> Timestamp = {
+            Timestamp(epochMicroseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) * 1000)
+        }
         let outbox = Outbox(root: state.outboxPath)
 
         let engine = ProcessEngine(

@@ -3,6 +3,7 @@ import Foundation
 import MASHAdapters
 import MASHCore
 import MASHDaemon
+import MASHOutbox
 import MASHStore
 import MASHWire
 
@@ -13,10 +14,12 @@ struct CaseCommand: ParsableCommand {
         abstract: "Print one case as JSON.",
         discussion: """
             Reads the case from the store in the state directory and prints it as JSON: its \
-            reference, stream, authority, times, screening (route, level, RAG and the rationale \
-            with the model that gave it), data-quality warnings, research answers, and the \
-            notification as mashd reads it. The id may be typed in any case, with or without \
-            its hyphen.
+            reference, stream, authority and times; its stage and RAG history; the screening and \
+            the decision, each with its rationale and the model (name, version, checksum) that \
+            gave it; data-quality warnings; which agencies were asked for research, which \
+            answered (on time, late or unrequested) and which did not; every product delivered, \
+            with the path it is at now; and the notification as mashd reads it. The id may be \
+            typed in any case, with or without its hyphen.
 
             EXIT STATUS
               0  printed
@@ -48,12 +51,12 @@ struct CaseCommand: ParsableCommand {
             printError("mashctl case: no case \(caseId) in \(dir)")
             throw ExitCode(1)
         }
-        let data = try CaseView.encoder.encode(CaseView(record))
+        let data = try CaseView.encoder.encode(CaseView(record, outbox: Outbox(root: dir + "/outbox")))
         print(String(decoding: data, as: UTF8.self))
     }
 }
 
-/// The JSON shape `mashctl case` prints.
+/// The JSON shape `mashctl case` prints: the whole case, as a manager reviewing it needs it.
 struct CaseView: Encodable {
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -61,11 +64,29 @@ struct CaseView: Encodable {
         return e
     }()
 
-    struct Research: Encodable {
+    struct Answer: Encodable {
         var agency: String
         var respondedAt: String
         var acceptedAt: String
-        var answer: ResearchAnswer?
+        /// on-time, late (after the decision or the deadline), or unrequested.
+        var status: String
+        var findings: [Finding]?
+    }
+
+    struct Research: Encodable {
+        var asked: [String]
+        var answered: [String]
+        var unanswered: [String]
+        var answers: [Answer]
+    }
+
+    struct ProductView: Encodable {
+        var id: String
+        var kind: String
+        var recipient: String
+        var deliveredAt: String
+        /// Where the file is now: new/ until the agency collects it, then cur/.
+        var path: String
     }
 
     var id: String
@@ -75,13 +96,18 @@ struct CaseView: Encodable {
     var authority: String
     var notifiedAt: String
     var acceptedAt: String
+    var stage: String
+    var deadline: String?
+    var history: [CaseRecord.EventRecord]
     var screening: Screening
     var model: ModelIdentity
+    var decision: Decision?
     var warnings: [CaseRecord.IntakeWarningRecord]
+    var research: Research
+    var products: [ProductView]
     var notification: MASHNotification?
-    var research: [Research]
 
-    init(_ r: CaseRecord) {
+    init(_ r: CaseRecord, outbox: Outbox) {
         id = r.id.text
         format = r.format
         ref = r.sourceReference
@@ -89,21 +115,35 @@ struct CaseView: Encodable {
         authority = LocalAuthority.named(r.authority).map(\.description) ?? r.authority
         notifiedAt = r.notifiedAt.rfc3339UTC
         acceptedAt = r.acceptedAt.rfc3339UTC
+        stage = r.stage.rawValue
+        deadline = r.deadline?.rfc3339UTC
+        history = r.events
         screening = r.screening
         model = r.model
+        decision = r.decision
         warnings = r.warnings
         if case .success(let line) = LineDecoder(adapters: Adapters.all, boundFormat: r.format).decode(Array(r.line.utf8)),
             case .notification(let n) = line.decoded.intake
         {
             notification = n
         }
-        research = r.research.map { a in
+        let asked = Set(r.asked)
+        let answers = r.research.map { a -> Answer in
             let decoded = LineDecoder(adapters: Adapters.all, boundFormat: "research/1").decode(Array(a.line.utf8))
-            return Research(
-                agency: a.agency, respondedAt: a.respondedAt.rfc3339UTC, acceptedAt: a.acceptedAt.rfc3339UTC,
-                answer: (try? decoded.get()).flatMap { line in
-                    if case .research(let answer) = line.decoded.intake { return answer } else { return nil }
-                })
+            var findings: [Finding]? = nil
+            if case .success(let l) = decoded, case .research(let answer) = l.decoded.intake { findings = answer.findings }
+            let status = a.late ? "late" : asked.contains(a.agency) ? "on-time" : "unrequested"
+            return Answer(
+                agency: a.agency, respondedAt: a.respondedAt.rfc3339UTC, acceptedAt: a.acceptedAt.rfc3339UTC, status: status,
+                findings: findings)
+        }
+        let answered = Set(r.research.filter { !$0.late }.map(\.agency))
+        research = Research(
+            asked: r.asked, answered: answered.sorted(), unanswered: r.asked.filter { !answered.contains($0) }, answers: answers)
+        products = r.products.map { p in
+            ProductView(
+                id: p.id, kind: p.kind, recipient: p.recipient, deliveredAt: p.deliveredAt.rfc3339UTC,
+                path: outbox.location(of: p.id, for: Agency(p.recipient)) ?? "(no longer in the outbox)")
         }
     }
 }
