@@ -16,6 +16,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.init(epochMicroseconds: Int64((epochSeconds * 1_000_000).rounded()))
     }
 
+    /// 0001-01-01 and 9999-12-31, in days since 1970-01-01.
+    static let firstDay = Int64(FullDate(year: 1, month: 1, day: 1)!.daysSinceEpoch)
+    static let lastDay = Int64(FullDate(year: 9999, month: 12, day: 31)!.daysSinceEpoch)
+
     public var epochMilliseconds: Int64 { epochMicroseconds.floorDiv(1000) }
     public var epochSeconds: Double { Double(epochMicroseconds) / 1_000_000 }
 
@@ -69,6 +73,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             return nil
         }
         let localSeconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        // The instant must fall within the years 1 to 9999 in UTC too, so it can be written back.
+        let utcDays = (localSeconds - Int64(offset) * 60).floorDiv(86_400)
+        guard utcDays >= Self.firstDay, utcDays <= Self.lastDay else { return nil }
         self.init(
             epochMicroseconds: (localSeconds - Int64(offset) * 60) * 1_000_000 + micros,
             offsetMinutes: offset)
@@ -144,7 +151,9 @@ extension FullDate {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return FullDate(year: y, month: m, day: d)!
+        // Outside the years 1 to 9999 (an instant built from arithmetic, never one parsed), the
+        // nearest representable date is given rather than a crash.
+        return FullDate(year: min(max(y, 1), 9999), month: m, day: d) ?? FullDate(year: min(max(y, 1), 9999), month: m, day: 28)!
     }
 }
 

@@ -15,7 +15,12 @@ public enum ModelFile {
     public static func parse(_ bytes: [UInt8], source: String, agencies: Set<Agency> = Set(Agency.standard)) throws(Failure) -> RiskModel {
         func lineOf(_ offset: Int) -> Int { 1 + bytes.prefix(offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw Failure(source: source, line: 1, field: "", message: "the file is not valid UTF-8")
+            var line = 1
+            for text in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                if String(validating: text, as: UTF8.self) == nil { break }
+                line += 1
+            }
+            throw Failure(source: source, line: line, field: "", message: "the file is not valid UTF-8")
         }
         var positions: [String: Int] = [:]
         let parsed = bytes.withUnsafeBytes { raw in

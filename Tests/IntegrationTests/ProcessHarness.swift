@@ -142,10 +142,10 @@ enum Lines {
 
     static func merlin(
         _ ref: String, concerns: [String], risk: String = "low", referralType: String = "formal-referral",
-        trigger: String = "other", child: String, extra: String = ""
+        trigger: String = "other", child: String, at createdAt: String = "2026-11-26T21:14:00Z", extra: String = ""
     ) -> String {
         let list = concerns.map { "\"\($0)\"" }.joined(separator: ",")
-        return #"{"format":"merlin/1","merlinRef":"\#(ref)","borough":"E09000012","createdAt":"2026-11-26T21:14:00Z","trigger":"\#(trigger)","referralType":"\#(referralType)","officerRisk":"\#(risk)","concerns":[\#(list)],"children":[{\#(child)}],"adults":[{"surname":"Adult","forenames":"Sam","relationship":"father","role":"suspect","pncId":"PNC-\#(ref)"}],"officer":{"name":"PC J Patel","warrantNumber":"224466","unit":"Hackney ERT"},"circumstances":"NARRATIVE-\#(ref) police account"\#(extra)}"#
+        return #"{"format":"merlin/1","merlinRef":"\#(ref)","borough":"E09000012","createdAt":"\#(createdAt)","trigger":"\#(trigger)","referralType":"\#(referralType)","officerRisk":"\#(risk)","concerns":[\#(list)],"children":[{\#(child)}],"adults":[{"surname":"Adult","forenames":"Sam","relationship":"father","role":"suspect","pncId":"PNC-\#(ref)"}],"officer":{"name":"PC J Patel","warrantNumber":"224466","unit":"Hackney ERT"},"circumstances":"NARRATIVE-\#(ref) police account"\#(extra)}"#
     }
 
     static func policeChild(_ first: String, _ last: String, dob: String = "2015-06-01") -> String {

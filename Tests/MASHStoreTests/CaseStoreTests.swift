@@ -82,7 +82,9 @@ struct CaseStoreTests {
         #expect(ids == (1...5).map { CaseID(sequence: UInt64($0)) })
         let record = try #require(try store.caseRecord(ids[2]))
         #expect(record.sourceReference == "S-3")
-        #expect(record.screening.level == 3)
+        // The third referral about the same child: neglect (3) and the repeat rule.
+        #expect(record.screening.level == 4)
+        #expect(record.screening.rationale.map(\.rule) == ["concern-base-level", "repeat"])
         #expect(record.model == ScreeningModel.standard.identity)
     }
 
@@ -162,6 +164,6 @@ struct CaseStoreTests {
         let migrations = try await DatabaseQueue(path: dir + "/mashd.sqlite").read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1-intake"])
+        #expect(migrations == ["v1-intake", "v2-process"])
     }
 }

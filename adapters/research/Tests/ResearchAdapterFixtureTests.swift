@@ -34,18 +34,16 @@ struct ResearchAdapterFixtureTests {
     }
 
     /// A 13-character id body can stand for more than 2^64. Such a `caseId` must be refused as
-    /// `unknown-case`, never crash mashd. It is not a fixture in `bad/` because, while
-    /// `CaseID.init?(_:)` traps on it (arithmetic overflow in MASHCore), it would take the whole
-    /// test process down; here it runs in a child process.
+    /// `unknown-case`, never crash mashd.
     @Test("a caseId too large for 64 bits is refused, not a crash")
     func caseIdTooLargeIsRefused() async {
-        await withKnownIssue("MASHCore CaseID.init?(_:) overflows UInt64 on a 13-character body") {
-            await #expect(processExitsWith: .success) {
-                let line = #"{"format":"research/1","caseId":"ZZZZZZZZZZ-ZZZD","agency":"police","respondedAt":"2026-11-27T01:10:00Z","findings":[]}"#
-                guard case .failure(let rejection) = LineDecoder(adapters: [ResearchAdapter()]).decode(Array(line.utf8)),
-                    rejection.error.code == .unknownCase, rejection.error.field == "/caseId"
-                else { exit(1) }
-            }
+        // It once overflowed UInt64 and trapped: it runs in a child process so that a regression
+        // fails this test rather than killing the whole run.
+        await #expect(processExitsWith: .success) {
+            let line = #"{"format":"research/1","caseId":"ZZZZZZZZZZ-ZZZD","agency":"police","respondedAt":"2026-11-27T01:10:00Z","findings":[]}"#
+            guard case .failure(let rejection) = LineDecoder(adapters: [ResearchAdapter()]).decode(Array(line.utf8)),
+                rejection.error.code == .unknownCase, rejection.error.field == "/caseId"
+            else { exit(1) }
         }
     }
 }
