@@ -125,6 +125,9 @@ let package = Package(
             dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["mashd", "mashctl", "MASHCore", "MASHClient", "MASHWire", "MASHStore"]),
+            dependencies: [
+                "mashd", "mashctl", "MASHCore", "MASHClient", "MASHWire", "MASHStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )

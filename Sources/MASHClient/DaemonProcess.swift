@@ -9,15 +9,19 @@ public final class DaemonProcess {
     public let process = Process()
     public let logPath: String
 
-    public init(executable: String, stateDirectory: String, socketPath: String? = nil, arguments: [String] = []) throws {
+    public init(
+        executable: String, stateDirectory: String, socketPath: String? = nil, arguments: [String] = [],
+        environment: [String: String] = [:]
+    ) throws {
         self.executable = executable
         self.stateDirectory = stateDirectory
         self.socketPath = socketPath ?? stateDirectory + "/intake.sock"
         logPath = stateDirectory + ".log"
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--state-dir", stateDirectory, "--socket", self.socketPath] + arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b } }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardError = log

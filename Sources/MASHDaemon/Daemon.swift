@@ -101,7 +101,10 @@ public enum Daemon {
 
         let engine = ProcessEngine(
             store: store, outbox: outbox, model: model,
-            configuration: .init(workers: options.config.workers ?? System.coreCount), clock: clock, logger: logger)
+            configuration: .init(
+                workers: options.config.workers ?? System.coreCount,
+                crashAfterDelivery: ProcessInfo.processInfo.environment["MASHD_TEST_CRASH_AFTER_DELIVERY"].flatMap(Double.init) ?? 0),
+            clock: clock, logger: logger)
         let recovered = try await engine.recover()
         try await Deployment.record(modelValue, store: store, outbox: outbox, at: clock(), logger: logger)
         logger.info(

@@ -21,9 +21,15 @@ public final class ProcessEngine: Service, Sendable {
         /// Cases per batch a worker takes.
         public var batch: Int
 
-        public init(workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount), batch: Int = 64) {
+        /// For crash tests only: the chance that the process exits at once after delivering a
+        /// batch's products and before recording them, the window where a product is in an
+        /// outbox and the store does not know it. Set from `MASHD_TEST_CRASH_AFTER_DELIVERY`.
+        public var crashAfterDelivery: Double
+
+        public init(workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount), batch: Int = 64, crashAfterDelivery: Double = 0) {
             self.workers = workers
             self.batch = batch
+            self.crashAfterDelivery = crashAfterDelivery
         }
     }
 
@@ -182,6 +188,12 @@ public final class ProcessEngine: Service, Sendable {
         try outbox.deliver(sure.filter { $0.kind == .urgentStrategy }, skipDelivered: false)
         try outbox.deliver(sure.filter { $0.kind != .urgentStrategy }, skipDelivered: false)
         try outbox.deliver(unsure, skipDelivered: true)
+        if configuration.crashAfterDelivery > 0, Double.random(in: 0..<1) < configuration.crashAfterDelivery {
+            logger.critical(
+                "crash test: exiting after delivery, before recording it",
+                metadata: ["products": "\(sure.count + unsure.count)", "first": "\((sure + unsure).first?.id ?? "-")"])
+            exit(86)
+        }
 
         let answered = try await store.recordDelivered(started: starts, decided: decidedProducts, at: clock())
         uncertain.remove(starts.map(\.sequence) + decidedProducts.map(\.sequence))

@@ -28,8 +28,10 @@ enum Harness {
         return path
     }
 
-    static func start(_ dir: String, arguments: [String] = []) throws -> DaemonProcess {
-        try DaemonProcess(executable: mashd, stateDirectory: dir + "/state", socketPath: dir + "/intake.sock", arguments: arguments)
+    static func start(_ dir: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> DaemonProcess {
+        try DaemonProcess(
+            executable: mashd, stateDirectory: dir + "/state", socketPath: dir + "/intake.sock", arguments: arguments,
+            environment: environment)
     }
 
     /// Sends `lines` on one connection and returns the replies.
