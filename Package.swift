@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "MASHCore", "MASHStore", "MASHOutbox",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,6 +107,7 @@ let package = Package(
             dependencies: [
                 "MASHCore", "MASHWire", "MASHStore", "MASHDaemon", "MASHClient", "MASHAdapters", "MASHOutbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
         // Tests.

@@ -64,10 +64,12 @@ public final class IntakeClient {
                 buffer.removeAll(keepingCapacity: true)
                 return true
             }
+            // Lines fed as they become known are sent as soon as nothing else is waiting.
+            let live = lines as? LineQueue
             for line in lines {
                 buffer.append(contentsOf: line)
                 buffer.append(0x0A)
-                if buffer.count >= 1 << 16, !drain() { return }
+                if buffer.count >= 1 << 16 || live?.isEmptyNow == true, !drain() { return }
             }
             if drain() { shutdown(fd, Int32(SHUT_WR)) }
         }

@@ -56,15 +56,19 @@ final class CaseQueue: Sendable {
         for w in wake { w.continuation.resume() }
     }
 
-    /// Takes up to `limit` items in priority order, waiting while there are none (or, for the
-    /// urgent lane, none that is Red). Nil once stopped.
+    /// Takes up to `limit` items in priority order, all of the first item's RAG, waiting while
+    /// there are none (or, for the urgent lane, none that is Red). A batch never mixes Red with
+    /// other work, so a Red case is never delayed by the Green cases of its own batch. Nil once
+    /// stopped.
     func take(limit: Int, urgentOnly: Bool) async -> [WorkItem]? {
         while true {
             enum Step { case items([WorkItem]), stop, wait }
             let step = state.withLockedValue { s -> Step in
                 if s.stopped { return .stop }
                 var out: [WorkItem] = []
-                while out.count < limit, let top = s.heap.min, !urgentOnly || top.isUrgent {
+                while out.count < limit, let top = s.heap.min, !urgentOnly || top.isUrgent,
+                    out.first.map({ $0.priority == top.priority }) ?? true
+                {
                     s.heap.removeMin()
                     s.queued.remove(top.sequence)
                     s.inProgress.insert(top.sequence)

@@ -4,6 +4,7 @@ import MASHCore
 import MASHOutbox
 import MASHStore
 import NIOConcurrencyHelpers
+import NIOPosix
 import ServiceLifecycle
 
 /// The MASH process after intake: research requests in priority order, decisions when research
@@ -40,8 +41,15 @@ public final class ProcessEngine: Service, Sendable {
     let clock: @Sendable () -> Timestamp
     let logger: Logger
     let queue = CaseQueue()
+    /// Threads for the blocking part of a batch (building products, writing files, fsync):
+    /// blocking there keeps Swift's cooperative threads free for intake and the Red lane.
+    let blocking: NIOThreadPool
     let watch = ResearchWatch()
+    /// Cases whose products may already be partly in outboxes (after a crash or a failed step).
     private let uncertain = LockedSet()
+    /// What intake knew of cases not yet started: starting them reads nothing back.
+    private let recent = RecentCases(capacity: 50_000)
+
     /// Called when a case has made progress (a product delivered), for the watchdog.
     private let progress: @Sendable () -> Void
 
@@ -56,6 +64,8 @@ public final class ProcessEngine: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.progress = progress
+        self.blocking = NIOThreadPool(numberOfThreads: configuration.workers + 1)
+        self.blocking.start()
     }
 
     /// Rebuilds the queue and the research watch from the store. Run before intake opens.
@@ -80,7 +90,9 @@ public final class ProcessEngine: Service, Sendable {
         var items: [WorkItem] = []
         for e in events {
             switch e {
-            case .newCase(let item): items.append(item)
+            case .newCase(let item, let facts):
+                recent.insert(item.sequence, facts)
+                items.append(item)
             case .answer(let seq, let agency, let late):
                 if !late, let item = watch.answered(seq, by: agency) { items.append(item) }
             }
@@ -105,6 +117,7 @@ public final class ProcessEngine: Service, Sendable {
         } onGracefulShutdown: {
             self.queue.stop()
         }
+        try await blocking.shutdownGracefully()
     }
 
     private func deadlines() async {
@@ -123,6 +136,8 @@ public final class ProcessEngine: Service, Sendable {
             } catch {
                 logger.error(
                     "process step failed; retrying in 1 s", metadata: ["error": "\(error)", "cases": "\(items.count)"])
+                // Some products may be out: look before writing them again.
+                uncertain.insert(Set(items.map(\.sequence)))
                 queue.done(items.map(\.sequence))
                 try? await Task.sleep(for: .seconds(1))
                 queue.push(items)
@@ -132,62 +147,96 @@ public final class ProcessEngine: Service, Sendable {
 
     /// One batch: decide what is due, build products, deliver them, record them.
     func process(_ items: [WorkItem]) async throws {
+        let priority: CaseStore.WritePriority = items.first?.isUrgent == true ? .urgent : .background
         let m = model.value
-        let loaded = try await store.load(items.map(\.sequence), history: true)
-        var starts: [StartRecord] = []
-        var toDecide: [Int64] = []
-        var toDispatch: [(LoadedCase, Decision)] = []
         let now = clock()
+        // A case just accepted is in memory; any other is read from the store.
+        var cases: [Int64: LoadedCase] = [:]
+        var toLoad: [Int64] = []
         for item in items {
-            guard let c = loaded[item.sequence] else { continue }
+            if item.step == .start, let facts = recent.take(item.sequence) {
+                cases[item.sequence] = LoadedCase(sequence: item.sequence, stage: .new, dispatched: 0, facts: facts, decision: nil, asked: [])
+            } else {
+                toLoad.append(item.sequence)
+            }
+        }
+        for (seq, c) in try await store.load(toLoad, history: false) { cases[seq] = c }
+
+        var starts: [StartRecord] = []
+        var toDecide: [CaseStore.DecisionInput] = []
+        var toDispatch: [(LoadedCase, Decision)] = []
+        var startFacts: [Int64: CaseFacts] = [:]
+        for item in items {
+            guard let c = cases[item.sequence] else { continue }
+            let s = c.facts.screening
             switch c.stage {
             case .new:
-                let s = c.facts.screening
                 let rag = s.rag ?? .blue
                 let asked = s.route == .openCase ? [] : (m.model.researchRecipients[rag] ?? [])
                 if asked.isEmpty {
-                    toDecide.append(c.sequence)  // an open case, Blue, or a model asking nobody
+                    // An open case, Blue, or a model asking nobody: decided at once.
+                    toDecide.append(.init(sequence: c.sequence, screening: s, deadline: nil))
                     continue
                 }
                 var facts = c.facts
                 facts.deadline = c.facts.acceptedAt.adding(seconds: m.model.timescales[rag] ?? 0)
-                var products = ProductBuilder.researchRequests(facts, recipients: asked, createdAt: now)
-                if s.route == .immediateRisk {
-                    products = ProductBuilder.urgentStrategy(facts, recipients: m.model.immediateRisk.urgentRecipients, createdAt: now)
-                        + products
-                }
-                starts.append(StartRecord(sequence: c.sequence, asked: asked, deadline: facts.deadline!, products: products))
+                startFacts[c.sequence] = facts
+                starts.append(StartRecord(sequence: c.sequence, asked: asked, deadline: facts.deadline!, products: []))
             case .researching:
-                if item.step == .decide { toDecide.append(c.sequence) }
+                if item.step == .decide { toDecide.append(.init(sequence: c.sequence, screening: s, deadline: c.facts.deadline)) }
             case .decided:
                 if c.dispatched != 1, let d = c.decision { toDispatch.append((c, d)) }
             }
         }
 
         // Decisions are committed before their products exist.
-        let decided = try await store.decide(toDecide, now: now, model: m.model, identity: m.identity)
+        let decided = try await store.decide(toDecide, now: now, model: m.model, identity: m.identity, priority: priority)
         for (seq, result) in decided {
-            guard var c = loaded[seq] else { continue }
+            guard var c = cases[seq] else { continue }
             c.facts.answers = result.answers
             toDispatch.append((c, result.decision))
         }
 
+        // The products that list the child's earlier cases: urgent strategy, and decisions.
+        var needHistory = toDispatch.map { ($0.0.sequence, $0.0.facts.notification) }
+        for s in starts where startFacts[s.sequence]?.screening.route == .immediateRisk {
+            needHistory.append((s.sequence, startFacts[s.sequence]!.notification))
+        }
+        let history = try await store.history(needHistory)
+
+        for i in starts.indices {
+            var facts = startFacts[starts[i].sequence]!
+            facts.history = history[facts.caseId.sequence.asInt64] ?? []
+            var products = ProductBuilder.researchRequests(facts, recipients: starts[i].asked, createdAt: now)
+            if facts.screening.route == .immediateRisk {
+                products = ProductBuilder.urgentStrategy(facts, recipients: m.model.immediateRisk.urgentRecipients, createdAt: now)
+                    + products
+            }
+            starts[i].products = products
+        }
+
         // Start products: mark the cases first, so a crash mid-delivery is known.
-        try await store.markDelivering(starts.map(\.sequence))
+        try await store.markDelivering(starts.map(\.sequence), priority: priority)
         var sure: [Product] = [], unsure: [Product] = []
         var decidedProducts: [(sequence: Int64, products: [Product])] = []
         for s in starts {
             if uncertain.contains(s.sequence) { unsure += s.products } else { sure += s.products }
         }
         for (c, d) in toDispatch {
-            let products = ProductBuilder.decisionProducts(c.facts, decision: d, model: m.model)
+            var facts = c.facts
+            facts.history = history[c.sequence] ?? []
+            let products = ProductBuilder.decisionProducts(facts, decision: d, model: m.model)
             decidedProducts.append((c.sequence, products))
             if uncertain.contains(c.sequence) { unsure += products } else { sure += products }
         }
         // Urgent products first: they are the ones someone is waiting for.
-        try outbox.deliver(sure.filter { $0.kind == .urgentStrategy }, skipDelivered: false)
-        try outbox.deliver(sure.filter { $0.kind != .urgentStrategy }, skipDelivered: false)
-        try outbox.deliver(unsure, skipDelivered: true)
+        let outbox = self.outbox
+        let (sureProducts, unsureProducts) = (sure, unsure)
+        try await blocking.runIfActive {
+            try outbox.deliver(sureProducts.filter { $0.kind == .urgentStrategy }, skipDelivered: false)
+            try outbox.deliver(sureProducts.filter { $0.kind != .urgentStrategy }, skipDelivered: false)
+            try outbox.deliver(unsureProducts, skipDelivered: true)
+        }
         if configuration.crashAfterDelivery > 0, Double.random(in: 0..<1) < configuration.crashAfterDelivery {
             logger.critical(
                 "crash test: exiting after delivery, before recording it",
@@ -195,14 +244,14 @@ public final class ProcessEngine: Service, Sendable {
             exit(86)
         }
 
-        let answered = try await store.recordDelivered(started: starts, decided: decidedProducts, at: clock())
+        let answered = try await store.recordDelivered(started: starts, decided: decidedProducts, at: clock(), priority: priority)
         uncertain.remove(starts.map(\.sequence) + decidedProducts.map(\.sequence))
 
         // Research now under watch; already complete or due: decide next.
         var next: [WorkItem] = []
         let after = clock()
         for s in starts {
-            let rag = loaded[s.sequence]?.facts.screening.rag
+            let rag = startFacts[s.sequence]?.screening.rag
             if let item = watch.watch(
                 s.sequence, .init(rag: rag, deadline: s.deadline, asked: Set(s.asked), answered: answered[s.sequence] ?? []),
                 now: after)
@@ -220,6 +269,25 @@ public final class ProcessEngine: Service, Sendable {
                 ])
         }
     }
+}
+
+/// Facts of cases just accepted, kept until they are started. Bounded: past its capacity a
+/// case is simply read back from the store when its turn comes.
+final class RecentCases: Sendable {
+    private let capacity: Int
+    private let box = NIOLockedValueBox([Int64: CaseFacts]())
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func insert(_ seq: Int64, _ facts: CaseFacts) {
+        box.withLockedValue { if $0.count < capacity { $0[seq] = facts } }
+    }
+
+    func take(_ seq: Int64) -> CaseFacts? { box.withLockedValue { $0.removeValue(forKey: seq) } }
+}
+
+extension UInt64 {
+    var asInt64: Int64 { Int64(self) }
 }
 
 /// A set of case sequences shared between workers.

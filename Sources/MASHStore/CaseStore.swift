@@ -19,6 +19,18 @@ public final class CaseStore: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    let gate = WriteGate()
+
+    /// Who is writing, for the order of writes (see `WriteGate`).
+    public enum WritePriority: Sendable {
+        case urgent, background
+        var gate: WriteGate.Priority { self == .urgent ? .urgent : .background }
+    }
+
+    /// Runs a write transaction when the gate lets it.
+    func write<T: Sendable>(_ priority: WriteGate.Priority, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await gate.run(priority) { try await pool.write(updates) }
+    }
 
     /// Opens (creating if need be) and migrates the store at `path`.
     public init(path: String, durability: Durability = .full) throws {
@@ -70,7 +82,7 @@ public final class CaseStore: Sendable {
         -> (outcomes: [CommitOutcome], events: [IntakeEvent])
     {
         do {
-            return try await pool.write { db in
+            return try await write(.intake) { db in
                 var tx = try IntakeTransaction(db: db, acceptedAt: acceptedAt, model: model)
                 let outcomes = try lines.map { try tx.accept($0) }
                 return (outcomes, tx.events)
@@ -132,8 +144,9 @@ public struct ScreeningModel: Sendable {
 
 /// What the process engine hears of a committed group.
 public enum IntakeEvent: Sendable, Hashable {
-    /// A new case, to start.
-    case newCase(WorkItem)
+    /// A new case, to start, with what intake already knows of it (the engine keeps it in memory
+    /// so that starting the case reads nothing back from the store).
+    case newCase(WorkItem, CaseFacts)
     /// A research answer for case `sequence`.
     case answer(sequence: Int64, agency: Agency, late: Bool)
 }

@@ -64,7 +64,10 @@ struct IntakeTransaction {
             n.time.epochMilliseconds, acceptedAt.epochMilliseconds, screening.route.rawValue, screening.level,
             screening.rag?.rawValue, screening.storedJSON, modelJSON, prepared.warningsJSON, line.text,
         ])
-        events.append(.newCase(WorkItem(sequence: seq, step: .start, rag: screening.rag, due: acceptedAt)))
+        events.append(
+            .newCase(
+                WorkItem(sequence: seq, step: .start, rag: screening.rag, due: acceptedAt),
+                CaseFacts(caseId: id, notification: n, screening: screening, screeningModel: model.identity, acceptedAt: acceptedAt, deadline: nil)))
         let insertKey = try db.cachedStatement(sql: "INSERT INTO child_keys (key, notified_at, case_seq) VALUES (?, ?, ?)")
         for key in Set(prepared.childKeys.joined()) {
             try insertKey.execute(arguments: [key, n.time.epochMilliseconds, seq])

@@ -14,6 +14,15 @@ public struct LoadedCase: Sendable {
     public var facts: CaseFacts
     public var decision: Decision?
     public var asked: [Agency]
+
+    public init(sequence: Int64, stage: CaseStage, dispatched: Int, facts: CaseFacts, decision: Decision?, asked: [Agency]) {
+        self.sequence = sequence
+        self.stage = stage
+        self.dispatched = dispatched
+        self.facts = facts
+        self.decision = decision
+        self.asked = asked
+    }
 }
 
 /// What survives a restart: unfinished work, and the research the engine must keep watching.
@@ -82,15 +91,7 @@ extension CaseStore {
         else {
             throw StoreError("case \(seq): its stored line no longer decodes")
         }
-        let answers = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT line FROM research_answers WHERE case_seq = ? AND late = 0 ORDER BY agency"),
-            arguments: [seq]
-        ).compactMap { text -> ResearchAnswer? in
-            guard case .success(let l) = LineDecoder(adapters: Adapters.all, boundFormat: "research/1").decode(Array(text.utf8)),
-                case .research(let a) = l.decoded.intake
-            else { return nil }
-            return a
-        }
+        let answers = try Self.answers(db, seq)
         let asked = try String.fetchAll(
             db.cachedStatement(sql: "SELECT agency FROM research_requests WHERE case_seq = ? ORDER BY agency"), arguments: [seq]
         ).map { Agency($0) }
@@ -140,27 +141,49 @@ extension CaseStore {
 
     /// Marks cases whose start products are about to be delivered, so that after a crash
     /// their products are checked against the outboxes before being written again.
-    public func markDelivering(_ sequences: [Int64]) async throws {
+    public func markDelivering(_ sequences: [Int64], priority: WritePriority) async throws {
         guard !sequences.isEmpty else { return }
-        try await pool.write { db in
+        try await write(priority.gate) { db in
             let mark = try db.cachedStatement(sql: "UPDATE cases SET dispatched = -1 WHERE seq = ? AND stage = 'new'")
             for s in sequences { try mark.execute(arguments: [s]) }
         }
     }
 
-    /// Decides cases in one transaction, each only if it is still undecided. Returns, per case
-    /// decided now, its decision and the answers it was made from.
-    public func decide(_ sequences: [Int64], now: Timestamp, model: RiskModel, identity: ModelIdentity) async throws
-        -> [Int64: (decision: Decision, answers: [ResearchAnswer])]
-    {
-        guard !sequences.isEmpty else { return [:] }
-        return try await pool.write { db in
+    /// What a decision needs that the engine already read: the case's screening and deadline.
+    public struct DecisionInput: Sendable {
+        public var sequence: Int64
+        public var screening: Screening
+        public var deadline: Timestamp?
+
+        public init(sequence: Int64, screening: Screening, deadline: Timestamp?) {
+            self.sequence = sequence
+            self.screening = screening
+            self.deadline = deadline
+        }
+    }
+
+    /// Decides cases in one transaction, each only if it is still undecided, from the answers on
+    /// disk at that moment (an answer committed later is late). The transaction reads only what
+    /// the decision needs: it runs on the single writer. Returns, per case decided now, its
+    /// decision and the answers it was made from.
+    public func decide(
+        _ inputs: [DecisionInput], now: Timestamp, model: RiskModel, identity: ModelIdentity, priority: WritePriority
+    ) async throws -> [Int64: (decision: Decision, answers: [ResearchAnswer])] {
+        guard !inputs.isEmpty else { return [:] }
+        return try await write(priority.gate) { (db: Database) throws -> [Int64: (decision: Decision, answers: [ResearchAnswer])] in
             var out: [Int64: (decision: Decision, answers: [ResearchAnswer])] = [:]
-            for seq in sequences {
-                guard let c = try Self.loadCase(db, seq, history: false), c.stage != .decided else { continue }
+            let stage = try db.cachedStatement(sql: "SELECT stage FROM cases WHERE seq = ?")
+            for input in inputs {
+                let seq = input.sequence
+                guard let s = try String.fetchOne(stage, arguments: [seq]), s != CaseStage.decided.rawValue else { continue }
+                let answers = try Self.answers(db, seq)
+                let asked = try String.fetchAll(
+                    db.cachedStatement(sql: "SELECT agency FROM research_requests WHERE case_seq = ? ORDER BY agency"),
+                    arguments: [seq]
+                ).map { Agency($0) }
                 let d = Decider.decide(
-                    screening: c.facts.screening, asked: c.asked, answers: c.facts.answers, deadline: c.facts.deadline,
-                    now: now, model: model, identity: identity)
+                    screening: input.screening, asked: asked, answers: answers, deadline: input.deadline, now: now, model: model,
+                    identity: identity)
                 try db.cachedStatement(
                     sql: """
                         UPDATE cases SET stage = 'decided', dispatched = 0, decided_at = ?, final_level = ?, final_rag = ?,
@@ -174,8 +197,31 @@ extension CaseStore {
                 if !d.unanswered.isEmpty { note += "; unanswered: \(d.unanswered.map(\.name).joined(separator: ", "))" }
                 if let late = d.lateBySeconds { note += "; \(late) s late" }
                 try Self.event(db, seq, now, .decided, d.rag, d.level, note)
-                out[seq] = (d, c.facts.answers)
+                out[seq] = (d, answers)
             }
+            return out
+        }
+    }
+
+    /// A case's research answers received before its decision.
+    static func answers(_ db: Database, _ seq: Int64) throws -> [ResearchAnswer] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT line FROM research_answers WHERE case_seq = ? AND late = 0 ORDER BY agency"),
+            arguments: [seq]
+        ).compactMap { text -> ResearchAnswer? in
+            guard case .success(let l) = LineDecoder(adapters: Adapters.all, boundFormat: "research/1").decode(Array(text.utf8)),
+                case .research(let a) = l.decoded.intake
+            else { return nil }
+            return a
+        }
+    }
+
+    /// Earlier cases about the same children, for the products that list them.
+    public func history(_ cases: [(sequence: Int64, notification: MASHNotification)]) async throws -> [Int64: [HistoryEntry]] {
+        guard !cases.isEmpty else { return [:] }
+        return try await pool.read { (db: Database) throws -> [Int64: [HistoryEntry]] in
+            var out: [Int64: [HistoryEntry]] = [:]
+            for c in cases { out[c.sequence] = try Self.history(db, c.sequence, c.notification) }
             return out
         }
     }
@@ -194,11 +240,11 @@ extension CaseStore {
     /// Records delivered products in one transaction: research started (stage researching,
     /// who was asked, the deadline), and decisions whose products are all out. Returns, per
     /// started case, the agencies that had already answered.
-    public func recordDelivered(started: [StartRecord], decided: [(sequence: Int64, products: [Product])], at now: Timestamp)
-        async throws -> [Int64: Set<Agency>]
-    {
+    public func recordDelivered(
+        started: [StartRecord], decided: [(sequence: Int64, products: [Product])], at now: Timestamp, priority: WritePriority
+    ) async throws -> [Int64: Set<Agency>] {
         guard !started.isEmpty || !decided.isEmpty else { return [:] }
-        return try await pool.write { (db: Database) throws -> [Int64: Set<Agency>] in
+        return try await write(priority.gate) { (db: Database) throws -> [Int64: Set<Agency>] in
             var answered: [Int64: Set<Agency>] = [:]
             for s in started {
                 try db.cachedStatement(
@@ -271,7 +317,7 @@ extension CaseStore {
     public func recordDeployment(
         identity: ModelIdentity, standard: Bool, differences: [String], source: String, at now: Timestamp
     ) async throws {
-        try await pool.write { db in
+        try await write(.background) { db in
             try db.execute(
                 sql: """
                     INSERT INTO deployments (started_at, model_name, model_version, model_checksum, standard, differences, source)
@@ -291,6 +337,6 @@ extension CaseStore {
 
     /// Records products that belong to no case (a variation's escalation).
     public func recordDeploymentProducts(_ products: [Product], at now: Timestamp) async throws {
-        try await pool.write { db in try Self.recordProducts(db, nil, products, now) }
+        try await write(.background) { db in try Self.recordProducts(db, nil, products, now) }
     }
 }

@@ -2,11 +2,48 @@ import ArgumentParser
 import Foundation
 import MASHClient
 
-/// `mashctl bench`: measures acknowledged lines per second through the real daemon and the
-/// real socket, with the store durable and, for comparison only, with `synchronous=OFF`.
+/// `mashctl bench`: measurements through the real daemon, its real socket and real outbox
+/// files. Figures vary with the machine and its load: they are measurements, not assertions.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Measure mashd: intake throughput, end-to-end throughput, Red latency.",
+        subcommands: [IntakeBench.self, ProcessBench.self, LatencyBench.self],
+        defaultSubcommand: IntakeBench.self)
+}
+
+/// Options every benchmark shares.
+struct BenchOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The mashd executable (default: next to mashctl).", valueName: "PATH"))
+    var mashd: String?
+
+    @Option(help: ArgumentHelp("Where to make temporary state directories.", valueName: "DIR"))
+    var workDir: String = NSTemporaryDirectory()
+
+    var executable: String {
+        mashd ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("mashd").path
+    }
+
+    @Flag(help: "Keep the state directories and daemon logs instead of removing them.")
+    var keep = false
+
+    func directory(_ tag: String) -> String { workDir + "/mashd-bench-\(getpid())-\(tag)" }
+
+    func remove(_ dir: String) {
+        if keep {
+            print("kept \(dir) and \(dir).log")
+        } else {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: dir + ".log")
+        }
+    }
+}
+
+/// `mashctl bench intake`: acknowledged lines per second, durable and with `synchronous=OFF`.
+struct IntakeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake",
         abstract: "Measure intake throughput: acknowledged lines per second.",
         discussion: """
             For each durability and client count, starts a fresh mashd on a temporary state \
@@ -26,23 +63,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Durabilities to run: full (fsync per commit) and/or off (synchronous=OFF, comparison only).")
     var durability = "full,off"
 
-    @Option(help: ArgumentHelp("The mashd executable (default: next to mashctl).", valueName: "PATH"))
-    var mashd: String?
-
-    @Option(help: ArgumentHelp("Where to make temporary state directories.", valueName: "DIR"))
-    var workDir: String = NSTemporaryDirectory()
+    @OptionGroup var options: BenchOptions
 
     func run() throws {
-        let exe = mashd ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("mashd").path
+        let exe = options.executable
         let counts = clients.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
         let modes = durability.split(separator: ",").map(String.init)
         print("lines  clients  durability  seconds  lines/s")
         for mode in modes {
             guard mode == "full" || mode == "off" else { throw ValidationError("durability must be full or off, not \(mode)") }
             for n in counts {
-                let dir = workDir + "/mashd-bench-\(getpid())-\(mode)-\(n)"
-                defer { try? FileManager.default.removeItem(atPath: dir) }
+                let dir = options.directory("\(mode)-\(n)")
+                defer { options.remove(dir) }
                 let daemon = try DaemonProcess(
                     executable: exe, stateDirectory: dir, arguments: mode == "off" ? ["--unsafe-synchronous-off"] : [])
                 let generator = SyntheticNotifications(seed: 42, prefix: "B\(mode)\(n)")
@@ -68,7 +100,6 @@ struct BenchCommand: ParsableCommand {
                 let seconds = Date().timeIntervalSince(start)
                 daemon.stop()
                 guard bad.value == 0 else { throw ValidationError("\(bad.value) lines were not acknowledged ok; see \(daemon.logPath)") }
-                try? FileManager.default.removeItem(atPath: daemon.logPath)
                 print(
                     String(lines).padding(toLength: 7, withPad: " ", startingAt: 0) + String(n).padding(toLength: 9, withPad: " ", startingAt: 0)
                         + mode.padding(toLength: 12, withPad: " ", startingAt: 0)

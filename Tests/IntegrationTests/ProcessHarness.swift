@@ -10,8 +10,10 @@ final class ProcessDaemon {
     var daemon: DaemonProcess
     let arguments: [String]
 
-    /// Every research timescale is `timescale` (a local variation, reported as such).
-    init(_ tag: String, timescale: String = "4s", extraConfig: String = "", arguments: [String] = []) throws {
+    /// Every research timescale is `timescale` (a local variation, reported as such). The
+    /// default is long enough that a case decides on its answers, not its deadline, however
+    /// loaded the machine running the tests.
+    init(_ tag: String, timescale: String = "120s", extraConfig: String = "", arguments: [String] = []) throws {
         dir = Harness.temporaryDirectory(tag)
         try "[timescales]\nred = \"\(timescale)\"\namber = \"\(timescale)\"\ngreen = \"\(timescale)\"\n\(extraConfig)"
             .write(toFile: dir + "/mashd.toml", atomically: true, encoding: .utf8)

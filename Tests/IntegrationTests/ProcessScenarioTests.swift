@@ -23,6 +23,8 @@ struct ProcessScenarioTests {
         var products: [String]
         /// Strings that must appear in no product of the case.
         var secrets: [String] = []
+        /// The research timescale: short only where the scenario waits for the deadline.
+        var timescale = "120s"
         var testDescription: String { name }
     }
 
@@ -151,12 +153,12 @@ struct ProcessScenarioTests {
             silent: ["housing", "police"], level: 3, rag: "amber", outcome: "csc-assessment",
             products: requests(amberAsked) + [
                 "escalation/mash-manager", "information-product/csc", "outcome-notice/referrer-feedback",
-            ]),
+            ], timescale: "3s"),
     ]
 
     @Test(arguments: scenarios)
     func scenario(_ s: Scenario) throws {
-        let d = try ProcessDaemon("scenario")
+        let d = try ProcessDaemon("scenario", timescale: s.timescale)
         let reply = try d.send(s.line)
         #expect(reply.ok, "\(reply.text)")
         #expect(reply.rag == s.screening)

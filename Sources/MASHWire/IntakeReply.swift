@@ -1,41 +1,5 @@
 import MASHCore
 
-/// Writes JSON text with keys in the order given, so replies read the same on every platform
-/// (Foundation's `JSONEncoder` key order is not stable on Linux).
-public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
-
-    public init() { bytes.reserveCapacity(128) }
-
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-
-    /// Appends a JSON string literal.
-    public mutating func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
-            default: bytes.append(c)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends `"key":` after a comma unless `first`.
-    public mutating func key(_ k: String, first: Bool = false) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
-        string(k)
-        bytes.append(UInt8(ascii: ":"))
-    }
-}
-
 /// The reply lines of formats.md.
 public enum IntakeReply {
     /// `{"ok":true,"line":N,"id":...,"ref":...,"rag":...}`, with `duplicate` and `warnings`
