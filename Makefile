@@ -4,13 +4,26 @@
 #   make test      install missing system packages, build, run every test
 #   make bench     intake throughput through the real daemon (release build)
 #   make deps      install the Debian packages the build and tests need
+#   make install   release build (Swift runtime linked statically) and the systemd units:
+#                  PREFIX=/usr DESTDIR= by default
+#   make check-units   systemd-analyze verify (must print nothing) and security (exposure <= 1.0)
+#   make e2e       boot a Debian 12 systemd in systemd-nspawn and test the installed units
 
 SWIFT      ?= swift
 STATE      ?= $(CURDIR)/state
 DEB_PKGS   := libsystemd-dev libsqlite3-dev pkg-config socat
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release run test bench deps clean
+PREFIX     ?= /usr
+BINDIR     ?= $(PREFIX)/bin
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+DOCDIR     ?= $(PREFIX)/share/doc/mashd
+DESTDIR    ?=
+UNITS      := mashd.service mashd.socket mashd-merlin.socket mashd-la.socket
+
+.PHONY: all build release release-static run test bench deps clean install check-units e2e
 
 all: build
 
@@ -27,6 +40,37 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+# The Swift standard library and Foundation linked in: the binaries need only libc,
+# libsystemd and libsqlite3 on the target.
+release-static: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+
+install: release-static
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 .build/release/mashd .build/release/mashctl $(DESTDIR)$(BINDIR)/
+	for u in $(UNITS); do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+	install -m 0644 systemd/mashd.sysusers $(DESTDIR)$(SYSUSERSDIR)/mashd.conf
+	install -m 0644 systemd/mashd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/mashd.conf
+	install -m 0644 README.md docs/formats.md docs/MASH.md $(DESTDIR)$(DOCDIR)/
+
+# systemd-analyze verify exits 0 on warnings: any output is a failure.
+check-units: build
+	@tmp=$$(mktemp -d); \
+	for u in $(UNITS); do sed -e 's|@BINDIR@|$(CURDIR)/.build/debug|g' -e 's|@DOCDIR@|$(CURDIR)|g' systemd/$$u > $$tmp/$$u; done; \
+	out=$$(cd $$tmp && systemd-analyze verify --man=no $(addprefix ./,$(UNITS)) 2>&1); \
+	if [ -n "$$out" ]; then echo "systemd-analyze verify:"; echo "$$out"; rm -rf $$tmp; exit 1; fi; \
+	echo "systemd-analyze verify: clean"; \
+	score=$$(systemd-analyze security --offline=yes $$tmp/mashd.service 2>&1 | awk '/Overall exposure level/ { for (i = 1; i < NF; i++) if ($$i ~ /service:$$/) print $$(i+1) }'); \
+	rm -rf $$tmp; \
+	echo "systemd-analyze security: overall exposure $$score"; \
+	awk -v s="$$score" 'BEGIN { exit !(s != "" && s + 0 <= 1.0) }' || { echo "exposure above 1.0"; exit 1; }
+
+e2e: release-static
+	tests/e2e/run.sh
 
 run: build
 	$(SWIFT) run mashd --state-dir $(STATE)

@@ -51,6 +51,10 @@ let package = Package(
 
         // Shell targets.
         .target(name: "CMASHSys"),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "MASHSystemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MASHOutbox", dependencies: ["MASHCore", "CMASHSys"]),
         .target(
             name: "MASHStore",
@@ -83,13 +87,14 @@ let package = Package(
         .target(
             name: "MASHDaemon",
             dependencies: [
-                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHIntake", "MASHProcess", "MASHOutbox",
+                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHIntake", "MASHProcess", "MASHOutbox", "MASHSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
         // The intake socket's client side, for mashctl, benchmarks and tests.
@@ -99,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "mashd",
             dependencies: [
-                "MASHDaemon",
+                "MASHDaemon", "MASHSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

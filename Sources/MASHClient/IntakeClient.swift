@@ -10,6 +10,7 @@ public final class IntakeClient {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(socketPath: String) throws(Failure) {

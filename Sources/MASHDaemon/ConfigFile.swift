@@ -6,7 +6,7 @@ import TOMLKit
 /// file may be empty; a key of the wrong type or form, or one mashd does not know, stops the
 /// start with a message naming it, because a typo in a safeguarding daemon's settings must not
 /// be silently ignored.
-public struct ConfigFile: Sendable, Equatable {
+public struct ConfigFile: Sendable {
     public var socket: String?
     public var socketMode: mode_t?
     public var maximumLineBytes: Int?
@@ -16,6 +16,9 @@ public struct ConfigFile: Sendable, Equatable {
     public var timescales: [RAG: Int64] = [:]
     public var agencies: [Agency]?
     public var workers: Int?
+    /// Per format, the users and groups (names or numbers) that may send it.
+    public var permissions: [String: (users: [String], groups: [String])] = [:]
+    public var logLevel: String?
 
     public init() {}
 
@@ -31,6 +34,7 @@ public struct ConfigFile: Sendable, Equatable {
         "timescales": ["red", "amber", "green"],
         "agencies": ["names"],
         "process": ["workers"],
+        "log": ["level"],
     ]
 
     public static func load(path: String) throws(Failure) -> ConfigFile {
@@ -55,9 +59,9 @@ public struct ConfigFile: Sendable, Equatable {
         func fail(_ key: String, _ message: String) -> Failure { Failure(description: "config \(source): \(key): \(message)") }
 
         var c = ConfigFile()
-        for tableName in root.keys {
+        for tableName in root.keys where tableName != "permissions" {
             guard let keys = known[tableName] else {
-                throw fail("[\(tableName)]", "unknown table (known: \(known.keys.sorted().joined(separator: ", ")))")
+                throw fail("[\(tableName)]", "unknown table (known: \((known.keys.sorted() + ["permissions"]).joined(separator: ", ")))")
             }
             guard let table = root[tableName]?.table else { throw fail(tableName, "must be a table, [\(tableName)]") }
             for key in table.keys where !keys.contains(key) {
@@ -89,6 +93,38 @@ public struct ConfigFile: Sendable, Equatable {
         c.maximumBatch = try int("store", "max_batch", 1...100_000)
         c.modelFile = try string("model", "file")
         c.workers = try int("process", "workers", 1...256)
+        if let level = try string("log", "level") {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                throw fail("log.level", "must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            c.logLevel = level
+        }
+        if let p = root["permissions"] {
+            guard let table = p.table else { throw fail("permissions", "must be a table, [permissions]") }
+            for format in table.keys {
+                let at = "permissions.\"\(format)\""
+                guard let rule = table[format]?.table else {
+                    throw fail(at, "must be a table such as { users = [\"police-feed\"], groups = [\"mash-intake\"] }")
+                }
+                var users: [String] = [], groups: [String] = []
+                for key in rule.keys {
+                    guard key == "users" || key == "groups" else { throw fail("\(at).\(key)", "unknown key (known: groups, users)") }
+                    guard let array = rule[key]?.array else { throw fail("\(at).\(key)", "must be an array of names or numbers") }
+                    for item in array {
+                        let value: String
+                        if let s = item.string, !s.isEmpty {
+                            value = s
+                        } else if item.type == .int, let n = item.int, n >= 0 {
+                            value = "\(n)"
+                        } else {
+                            throw fail("\(at).\(key)", "must be an array of names or numbers")
+                        }
+                        if key == "users" { users.append(value) } else { groups.append(value) }
+                    }
+                }
+                c.permissions[format] = (users, groups)
+            }
+        }
         for rag in [RAG.red, .amber, .green] {
             guard let text = try string("timescales", rag.rawValue) else { continue }
             guard let seconds = Timescale.seconds(text) else {

@@ -6,6 +6,7 @@ import MASHIntake
 import MASHOutbox
 import MASHProcess
 import MASHStore
+import MASHSystemd
 import MASHWire
 import NIOCore
 import NIOPosix
@@ -21,6 +22,10 @@ public struct DaemonOptions: Sendable {
     public var durability: CaseStore.Durability
     /// A model file, from `--model` or the config; nil for the embedded standard.
     public var modelFile: String?
+    /// The config file, re-read on reload.
+    public var configPath: String?
+    /// `--model`, which wins over the config's on reload too.
+    public var modelFlag: String?
 
     public init(stateDirectory: String, socketPath: String, config: ConfigFile, durability: CaseStore.Durability = .full) {
         self.stateDirectory = stateDirectory
@@ -65,22 +70,47 @@ public struct StartupError: Error, CustomStringConvertible, Sendable {
     public static let config: Int32 = 78
 }
 
-/// Wires the services: the committer (group commit into the store) and the intake server,
-/// run by one `ServiceGroup` that drains them on SIGTERM or SIGINT.
+/// Wires the services: the process engine, the committer (group commit into the store), the
+/// intake server, the control sockets and the service manager's side, run by one
+/// `ServiceGroup` that drains them, last started first, on SIGTERM or SIGINT.
 public enum Daemon {
+    /// Socket-activation names and the adapter each binds its socket to.
+    static let activationNames: [String: String?] = [
+        "intake": nil, "mashd": nil, "merlin": "merlin/1", "la-referral": "la-referral/1", "la": "la-referral/1",
+        "research": "research/1",
+    ]
+
     public static func run(_ options: DaemonOptions, logger: Logger) async throws {
         let agencies = options.config.agencies ?? Agency.standard
-        guard options.socketPath.utf8.count <= 107 else {
-            throw StartupError(
-                "the socket path \(options.socketPath) is \(options.socketPath.utf8.count) bytes; Unix sockets allow 107. Give a shorter --socket",
-                exitCode: StartupError.usage)
+        let notifier = SystemdNotifier()
+        let environment = ProcessInfo.processInfo.environment
+
+        // Sockets: handed over by systemd, or bound here.
+        var listeners: [IntakeServer.Listener] = []
+        for socket in ActivatedSockets.take() {
+            guard let format = activationNames[socket.name] else {
+                throw StartupError(
+                    "socket activation passed a socket named \"\(socket.name)\"; FileDescriptorName= must be one of \(activationNames.keys.sorted().joined(separator: ", "))",
+                    exitCode: StartupError.config)
+            }
+            listeners.append(.init(source: .descriptor(socket.descriptor, name: socket.name), boundFormat: format))
         }
+        if listeners.isEmpty {
+            guard options.socketPath.utf8.count <= 107 else {
+                throw StartupError(
+                    "the socket path \(options.socketPath) is \(options.socketPath.utf8.count) bytes; Unix sockets allow 107. Give a shorter --socket",
+                    exitCode: StartupError.usage)
+            }
+            listeners.append(.init(source: .path(options.socketPath, mode: options.config.socketMode ?? 0o660)))
+        }
+
         let state: StateDirectory
         do {
             state = try StateDirectory(path: options.stateDirectory, agencies: agencies)
         } catch {
             throw StartupError(error.description, exitCode: error.inUse ? StartupError.tempFail : StartupError.cannotCreate)
         }
+        let controlDirectory = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? options.stateDirectory
         let store: CaseStore
         do {
             store = try CaseStore(path: state.storePath, durability: options.durability)
@@ -93,6 +123,7 @@ public enum Daemon {
         let modelValue = try ModelLoader.load(
             file: options.modelFile, timescales: options.config.timescales, agencies: Set(agencies))
         let model = ActiveModel(modelValue)
+        let permissions = PermissionsBox(try PermissionResolver.resolve(options.config))
         // Milliseconds, as the store keeps times: a decision reads the same everywhere it appears.
         let clock: @Sendable () -> Timestamp = {
             Timestamp(epochMicroseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) * 1000)
@@ -103,34 +134,57 @@ public enum Daemon {
             store: store, outbox: outbox, model: model,
             configuration: .init(
                 workers: options.config.workers ?? System.coreCount,
-                crashAfterDelivery: ProcessInfo.processInfo.environment["MASHD_TEST_CRASH_AFTER_DELIVERY"].flatMap(Double.init) ?? 0),
+                crashAfterDelivery: environment["MASHD_TEST_CRASH_AFTER_DELIVERY"].flatMap(Double.init) ?? 0),
             clock: clock, logger: logger)
         let recovered = try await engine.recover()
         try await Deployment.record(modelValue, store: store, outbox: outbox, at: clock(), logger: logger)
         logger.info(
-            "recovery done", metadata: ["queued": "\(recovered.queued)", "researching": "\(recovered.researching)"])
+            "recovery done",
+            metadata: ["event": "recovery", "queued": "\(recovered.queued)", "researching": "\(recovered.researching)"])
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let committer = IntakeCommitter(
             store: store, model: model,
             configuration: .init(maximumBatch: options.config.maximumBatch ?? 2048),
             clock: clock, logger: logger, onCommit: { engine.intakeCommitted($0) })
+        let ready = ReadySignal(parts: 2)
         let intake = IntakeServer(
             configuration: .init(
-                listeners: [.init(source: .path(options.socketPath, mode: options.config.socketMode ?? 0o660))],
-                adapters: Adapters.all, adapterContext: AdapterContext(agencies: Set(agencies)),
-                maximumLineBytes: options.config.maximumLineBytes ?? (1 << 20),
+                listeners: listeners, adapters: Adapters.all, adapterContext: AdapterContext(agencies: Set(agencies)),
+                permissions: permissions, maximumLineBytes: options.config.maximumLineBytes ?? (1 << 20),
                 maximumInFlightPerConnection: options.config.maximumLinesInFlight ?? 4096),
-            committer: committer, group: group, logger: logger,
-            listening: {
-                logger.info(
-                    "mashd ready",
-                    metadata: [
-                        "state-dir": "\(options.stateDirectory)", "socket": "\(options.socketPath)",
-                        "model": "\(modelValue.identity.name) v\(modelValue.identity.version) \(modelValue.identity.checksum.prefix(12))",
-                        "standard": "\(modelValue.isStandard)",
-                    ])
+            committer: committer, group: group, logger: logger, listening: { ready.signal() })
+
+        let reloader = Reloader(
+            inputs: .init(configPath: options.configPath, modelFlag: options.modelFlag, agencies: agencies), model: model,
+            permissions: permissions, store: store, outbox: outbox, notifier: notifier, clock: clock, logger: logger)
+        let status: @Sendable () async -> DaemonStatus = {
+            await DaemonStatus.make(
+                store: store, model: model.value, outbox: state.outboxPath, escalationAgency: model.value.model.escalationRecipient,
+                reloadRefused: reloader.lastRefusal.withLockedValue { $0 }, reloads: reloader.reloads.withLockedValue { $0 },
+                now: clock())
+        }
+        let control = ControlServer(
+            endpoints: [
+                .init(path: controlDirectory + "/control.sock", mode: 0o600, commands: ["reload", "status"]),
+                .init(path: controlDirectory + "/status.sock", mode: 0o666, commands: ["status"]),
+            ], group: group, logger: logger, listening: { ready.signal() },
+            handler: { command in
+                switch command {
+                case "reload":
+                    if let refusal = await reloader.reload(status: { await status().line }) {
+                        return #"{"ok":false,"error":\#(JSONString(refusal))}"#
+                    }
+                    return #"{"ok":true,"model":\#(JSONString("\(model.value.identity.name) v\(model.value.identity.version)")),"checksum":\#(JSONString(model.value.identity.checksum)),"standard":\#(model.value.isStandard)}"#
+                default:
+                    return #"{"ok":true,"status":\#(await status().json)}"#
+                }
             })
+        let watchdogWindow = notifier.watchdogInterval ?? .seconds(60)
+        let systemd = SystemdService(
+            notifier: notifier, ready: ready, logger: logger, status: { await status().line },
+            healthy: { engine.isHealthy(within: watchdogWindow) && committer.isHealthy(within: watchdogWindow) },
+            reload: { _ = await reloader.reload(status: { await status().line }) })
 
         let services = ServiceGroup(
             configuration: .init(
@@ -138,9 +192,18 @@ public enum Daemon {
                     .init(service: engine),
                     .init(service: committer),
                     .init(service: intake),
+                    .init(service: control),
+                    .init(service: systemd),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        logger.info(
+            "mashd starting",
+            metadata: [
+                "state-dir": "\(options.stateDirectory)", "socket": "\(listeners.count == 1 ? options.socketPath : "socket-activated")",
+                "model": "\(modelValue.identity.name) v\(modelValue.identity.version) \(modelValue.identity.checksum.prefix(12))",
+                "standard": "\(modelValue.isStandard)",
+            ])
         do {
             try await services.run()
         } catch {
@@ -151,4 +214,11 @@ public enum Daemon {
         withExtendedLifetime(state) {}
         logger.info("mashd stopped")
     }
+}
+
+/// A JSON string literal.
+func JSONString(_ s: String) -> String {
+    var w = JSONWriter()
+    w.string(s)
+    return String(decoding: w.bytes, as: UTF8.self)
 }

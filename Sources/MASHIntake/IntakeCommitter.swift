@@ -34,6 +34,7 @@ public final class IntakeCommitter: Service, Sendable {
     private let clock: @Sendable () -> Timestamp
     private let model: ActiveModel
     private let state = NIOLockedValueBox(State())
+    private let lastCommit = NIOLockedValueBox(ContinuousClock.now)
     private let logger: Logger
     /// Called after each commit with what the process engine must hear.
     private let onCommit: @Sendable ([IntakeEvent]) -> Void
@@ -51,6 +52,11 @@ public final class IntakeCommitter: Service, Sendable {
         self.onCommit = onCommit
     }
 
+    /// For the watchdog: nothing waiting, or a commit finished within `interval`.
+    public func isHealthy(within interval: Duration) -> Bool {
+        state.withLockedValue { $0.queue.isEmpty } || ContinuousClock.now - lastCommit.withLockedValue({ $0 }) < interval
+    }
+
     /// Queues a decoded line; `promise` completes after its transaction commits.
     func submit(_ line: IntakeLine, promise: EventLoopPromise<CommitOutcome>) {
         let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
@@ -66,6 +72,7 @@ public final class IntakeCommitter: Service, Sendable {
             while let batch = await nextBatch() {
                 let result = await store.commitWithEvents(batch.map(\.line), acceptedAt: clock(), model: model.value.screening)
                 for (p, o) in zip(batch, result.outcomes) { p.promise.succeed(o) }
+                lastCommit.withLockedValue { $0 = .now }
                 onCommit(result.events)
             }
         } onGracefulShutdown: {

@@ -22,13 +22,15 @@ final class IntakeHandler: ChannelDuplexHandler {
         var maximumLineBytes: Int
         /// Lines awaiting commit above which reading stops.
         var maximumInFlight: Int
-        /// Why every line on this connection is refused (a peer not permitted), if so.
-        var refusal: IntakeError?
+        /// Who may send which format.
+        var permissions: PermissionsBox
     }
 
     private let settings: Settings
     private let committer: IntakeCommitter
     private let logger: Logger
+    /// The peer, from SO_PEERCRED at accept.
+    private let peer: PeerCredentials?
 
     private var lineNumber = 0
     /// Replies not yet written, in line order; nil while the commit is pending.
@@ -41,10 +43,20 @@ final class IntakeHandler: ChannelDuplexHandler {
     private var draining = false
     private var closing = false
 
-    init(settings: Settings, committer: IntakeCommitter, logger: Logger) {
+    init(settings: Settings, committer: IntakeCommitter, peer: PeerCredentials?, logger: Logger) {
         self.settings = settings
         self.committer = committer
+        self.peer = peer
         self.logger = logger
+    }
+
+    /// Logs a refused line: its code, never its content.
+    private func logRejected(_ n: Int, _ error: IntakeError, format: String?) {
+        var m: Logger.Metadata = ["event": "rejected", "code": "\(error.code)", "line": "\(n)"]
+        if let format { m["format"] = "\(format)" }
+        if let field = error.field { m["field"] = "\(field)" }
+        if let peer { m["uid"] = "\(peer.uid)" }
+        logger.notice("intake line rejected: \(error.code)", metadata: m)
     }
 
     /// Sent down the pipeline on graceful shutdown: stop reading, answer what was read, close.
@@ -57,15 +69,22 @@ final class IntakeHandler: ChannelDuplexHandler {
         case .tooLong:
             let error = IntakeError(
                 .lineTooLong, "the line is longer than the \(settings.maximumLineBytes)-byte limit; its remainder was skipped")
+            logRejected(n, error, format: nil)
             reply(n, IntakeReply.rejected(line: n, ref: nil, error: error), context: context)
         case .line(let buffer):
             let result = buffer.withUnsafeReadableBytes { settings.decoder.decode($0) }
             switch result {
             case .failure(let rejection):
+                logRejected(n, rejection.error, format: nil)
                 reply(n, IntakeReply.rejected(line: n, ref: rejection.reference, error: rejection.error), context: context)
             case .success(let line):
-                if let refusal = settings.refusal {
-                    reply(n, IntakeReply.rejected(line: n, ref: line.decoded.sourceReference, error: refusal), context: context)
+                if !settings.permissions.value.allows(line.format, peer) {
+                    let error = IntakeError(
+                        .notPermitted,
+                        "this peer (uid \(peer.map { "\($0.uid)" } ?? "unknown")) may not send \(line.format); see [permissions] in mashd's config",
+                        field: "/format")
+                    logRejected(n, error, format: line.format)
+                    reply(n, IntakeReply.rejected(line: n, ref: line.decoded.sourceReference, error: error), context: context)
                     return
                 }
                 replies.append(nil)
@@ -73,21 +92,27 @@ final class IntakeHandler: ChannelDuplexHandler {
                 let promise = context.eventLoop.makePromise(of: CommitOutcome.self)
                 committer.submit(IntakeLine(line), promise: promise)
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let format = line.format
                 promise.futureResult.whenSuccess { outcome in
                     let (handler, context) = loopBound.value
                     handler.inFlight -= 1
-                    handler.complete(n, outcome, context: context)
+                    handler.complete(n, outcome, format: format, context: context)
                 }
             }
         }
     }
 
-    private func complete(_ n: Int, _ outcome: CommitOutcome, context: ChannelHandlerContext) {
+    private func complete(_ n: Int, _ outcome: CommitOutcome, format: String, context: ChannelHandlerContext) {
         let bytes: [UInt8]
         switch outcome {
         case .accepted(let id, let ref, let rag, let duplicate, let warnings):
             bytes = IntakeReply.accepted(line: n, id: id.text, ref: ref, rag: rag, duplicate: duplicate, warnings: warnings)
+            var m: Logger.Metadata = ["event": duplicate ? "duplicate" : "accepted", "case": "\(id)", "format": "\(format)"]
+            if let rag { m["rag"] = "\(rag)" } else if let agency = ref.split(separator: "/").last { m["agency"] = "\(agency)" }
+            if !warnings.isEmpty { m["count"] = "\(warnings.count)" }
+            logger.info(duplicate ? "intake line was a duplicate" : "intake line accepted", metadata: m)
         case .rejected(let error):
+            logRejected(n, error, format: format)
             bytes = IntakeReply.rejected(line: n, ref: nil, error: error)
         }
         replies[n - firstPendingLine] = bytes

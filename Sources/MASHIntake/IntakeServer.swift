@@ -37,12 +37,15 @@ public final class IntakeServer: Service, Sendable {
         public var backlog: Int32
         public var adapterContext: AdapterContext
         public var adapters: [any IntakeAdapter]
+        public var permissions: PermissionsBox
 
         public init(
             listeners: [Listener], adapters: [any IntakeAdapter], adapterContext: AdapterContext = .init(),
+            permissions: PermissionsBox = PermissionsBox(IntakePermissions()),
             maximumLineBytes: Int = 1 << 20, maximumInFlightPerConnection: Int = 4096, backlog: Int32 = 256
         ) {
             self.listeners = listeners
+            self.permissions = permissions
             self.adapters = adapters
             self.adapterContext = adapterContext
             self.maximumLineBytes = maximumLineBytes
@@ -95,7 +98,7 @@ public final class IntakeServer: Service, Sendable {
             adapters: configuration.adapters, boundFormat: listener.boundFormat, context: configuration.adapterContext)
         let settings = IntakeHandler.Settings(
             decoder: decoder, maximumLineBytes: configuration.maximumLineBytes,
-            maximumInFlight: configuration.maximumInFlightPerConnection)
+            maximumInFlight: configuration.maximumInFlightPerConnection, permissions: configuration.permissions)
         let committer = self.committer
         let logger = self.logger
         let connections = self.connections
@@ -103,14 +106,15 @@ public final class IntakeServer: Service, Sendable {
             .serverChannelOption(.backlog, value: configuration.backlog)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // The peer's credentials are read before the first byte is.
+                PeerCredentials.of(channel).flatMapThrowing { peer in
                     let id = ObjectIdentifier(channel)
                     connections.withLockedValue { $0[id] = channel }
                     channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFramer(maximumLineBytes: settings.maximumLineBytes)))
                     try channel.pipeline.syncOperations.addHandler(
-                        IntakeHandler(settings: settings, committer: committer, logger: logger))
+                        IntakeHandler(settings: settings, committer: committer, peer: peer, logger: logger))
                 }
             }
         switch listener.source {

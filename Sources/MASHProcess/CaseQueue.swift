@@ -37,6 +37,9 @@ final class CaseQueue: Sendable {
 
     var isStopped: Bool { state.withLockedValue { $0.stopped } }
 
+    /// Nothing queued and nothing in progress.
+    var isIdle: Bool { state.withLockedValue { $0.heap.isEmpty && $0.inProgress.isEmpty } }
+
     func push(_ items: [WorkItem]) {
         guard !items.isEmpty else { return }
         let wake = state.withLockedValue { s -> [Waiter] in

@@ -52,6 +52,7 @@ public final class ProcessEngine: Service, Sendable {
 
     /// Called when a case has made progress (a product delivered), for the watchdog.
     private let progress: @Sendable () -> Void
+    private let lastProgress = NIOLockedValueBox(ContinuousClock.now)
 
     public init(
         store: CaseStore, outbox: Outbox, model: ActiveModel, configuration: Configuration = .init(),
@@ -100,6 +101,12 @@ public final class ProcessEngine: Service, Sendable {
         queue.push(items)
     }
 
+    /// For the watchdog: idle, or a batch finished within `interval`. A worker stuck on a batch
+    /// (a hung disk, a deadlock) stops the pings, and systemd restarts mashd.
+    public func isHealthy(within interval: Duration) -> Bool {
+        queue.isIdle || ContinuousClock.now - lastProgress.withLockedValue({ $0 }) < interval
+    }
+
     /// Queue depth per RAG (nil: open cases), and the earliest research deadline.
     public var status: (depth: [RAG?: Int], researching: Int, nextDeadline: Timestamp?) {
         (queue.depth, watch.count, watch.nextDeadline)
@@ -132,6 +139,7 @@ public final class ProcessEngine: Service, Sendable {
             do {
                 try await process(items)
                 queue.done(items.map(\.sequence))
+                lastProgress.withLockedValue { $0 = .now }
                 progress()
             } catch {
                 logger.error(
@@ -261,11 +269,21 @@ public final class ProcessEngine: Service, Sendable {
         }
         queue.push(next)
         for (seq, result) in decided {
+            let d = result.decision
             logger.info(
-                "case decided",
+                "case decided: \(d.outcome)",
                 metadata: [
-                    "case": "\(CaseID(sequence: UInt64(seq)))", "outcome": "\(result.decision.outcome)",
-                    "rag": "\(result.decision.rag?.rawValue ?? "none")",
+                    "event": "decided", "case": "\(CaseID(sequence: UInt64(seq)))", "outcome": "\(d.outcome)",
+                    "rag": "\(d.rag?.rawValue ?? "none")",
+                ])
+        }
+        for p in starts.flatMap(\.products) + decidedProducts.flatMap(\.products) {
+            let escalation = p.kind == .escalation
+            logger.info(
+                escalation ? "escalated to \(p.recipient)" : "product dispatched",
+                metadata: [
+                    "event": escalation ? "escalated" : "dispatched", "case": "\(p.caseId.map(\.text) ?? "-")",
+                    "agency": "\(p.recipient)", "kind": "\(p.kind.rawValue)", "product": "\(p.id)",
                 ])
         }
     }

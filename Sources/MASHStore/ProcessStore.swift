@@ -278,7 +278,11 @@ extension CaseStore {
             var r = Recovery()
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT seq, stage, dispatched, rag, accepted_at, deadline FROM cases WHERE stage != 'decided' OR dispatched = 0")
+                sql: """
+                    SELECT seq, stage, dispatched, rag, accepted_at, deadline FROM cases INDEXED BY cases_waiting WHERE stage != 'decided'
+                    UNION
+                    SELECT seq, stage, dispatched, rag, accepted_at, deadline FROM cases INDEXED BY cases_undispatched WHERE dispatched != 1
+                    """)
             for row in rows {
                 let seq: Int64 = row["seq"]
                 let ragText: String? = row["rag"]

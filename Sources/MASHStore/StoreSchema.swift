@@ -59,7 +59,9 @@ enum StoreSchema {
                     ALTER TABLE cases ADD COLUMN final_rag TEXT;
                     ALTER TABLE cases ADD COLUMN outcome TEXT;
                     ALTER TABLE cases ADD COLUMN decision TEXT;
-                    CREATE INDEX cases_unfinished ON cases(stage) WHERE stage != 'decided' OR dispatched = 0;
+                    CREATE INDEX cases_waiting ON cases(rag) WHERE stage != 'decided';
+                    CREATE INDEX cases_undispatched ON cases(seq) WHERE dispatched != 1;
+                    CREATE INDEX cases_by_acceptance ON cases(accepted_at);
                     ALTER TABLE research_answers ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
                     CREATE TABLE research_requests (
                         case_seq INTEGER NOT NULL REFERENCES cases(seq),

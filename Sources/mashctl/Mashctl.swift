@@ -10,5 +10,5 @@ struct Mashctl: AsyncParsableCommand {
             mashctl talks to mashd's intake socket (send, bench) or reads its store directly \
             (case). The store may be read while mashd runs.
             """,
-        subcommands: [SendCommand.self, CaseCommand.self, ModelCommand.self, BenchCommand.self])
+        subcommands: [SendCommand.self, CaseCommand.self, StatusCommand.self, ReloadCommand.self, ModelCommand.self, BenchCommand.self])
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MASHDaemon
+import MASHSystemd
 
 /// The `mashd` executable: argument parsing and nothing else; the daemon lives in MASHDaemon.
 @main
@@ -16,27 +17,51 @@ struct MashdCommand: AsyncParsableCommand {
             order. An ok reply means the line is in the store and fsynced: it survives a crash or \
             a power cut. A rejected line gets a precise error code and changes nothing.
 
+            Accepted notifications are screened with the London standard risk model (or a \
+            --model file, reported as a local variation), research requests go to the agencies \
+            the RAG names, and each case is decided when every agency has answered or its \
+            deadline passes. Products are written to the agencies' Maildir outboxes.
+
             FILES
               STATE/mashd.sqlite        the store (SQLite, WAL, synchronous=FULL)
               STATE/mashd.lock          held while mashd runs; a second mashd on STATE refuses to start
               STATE/intake.sock         the intake socket, unless --socket, the config or
                                         $RUNTIME_DIRECTORY say otherwise
+              RUN/control.sock          mode 0600: `mashctl reload` and `mashctl status`
+              RUN/status.sock           mode 0666, read-only: `mashctl status`
+                                        (RUN is $RUNTIME_DIRECTORY, else STATE)
               STATE/outbox/AGENCY/      one Maildir (tmp/, new/, cur/) per agency
+
+            SYSTEMD
+              With Type=notify, mashd sends READY=1 once recovery is done and every socket
+              listens, keeps STATUS= current (queue per RAG, oldest waiting case, model), pings
+              WATCHDOG=1 only while work progresses, and sends RELOADING=1 (with MONOTONIC_USEC)
+              then READY=1 around a reload, and STOPPING=1 on shutdown. Sockets passed by socket
+              activation are used instead of binding: FileDescriptorName=intake takes every
+              format; merlin, la-referral and research bind the socket to that adapter. Under
+              systemd (JOURNAL_STREAM set) logs are structured journal entries with MESSAGE_ID
+              and MASH_CASE_ID, MASH_FORMAT, MASH_RAG and MASH_AGENCY fields; no personal data is
+              ever logged.
 
             ENVIRONMENT
               STATE_DIRECTORY           the state directory when --state-dir is not given (systemd)
-              RUNTIME_DIRECTORY         where intake.sock goes when --socket is not given (systemd)
+              RUNTIME_DIRECTORY         where intake.sock and the control sockets go (systemd)
+              CONFIGURATION_DIRECTORY   holds mashd.toml when --config is not given (systemd)
+              NOTIFY_SOCKET, LISTEN_FDS, LISTEN_FDNAMES, WATCHDOG_USEC, JOURNAL_STREAM
+                                        set by systemd, as above
 
             SIGNALS
               SIGTERM, SIGINT           stop accepting connections, commit and answer every line
                                         already read, then exit 0
+              SIGHUP                    reload the config and the model; a bad file is refused
+                                        and the running configuration goes on
 
             EXIT STATUS
               0   stopped cleanly
               64  bad usage (for instance a socket path too long)
               73  the state directory or the store cannot be created or opened
               75  another mashd holds the state directory
-              78  the config file is invalid
+              78  the config file or the model file is invalid (the message names the line or key)
 
             EXAMPLES
               mashd --state-dir /tmp/mash
@@ -49,7 +74,7 @@ struct MashdCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The intake socket path (default: STATE/intake.sock).", valueName: "PATH"))
     var socket: String?
 
-    @Option(name: .long, help: ArgumentHelp("A TOML config file. Every key has a default; see README.md.", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("A TOML config file (default: $CONFIGURATION_DIRECTORY/mashd.toml if it exists). Every key has a default; see README.md.", valueName: "FILE"))
     var config: String?
 
     @Option(name: .long, help: ArgumentHelp("A risk model file (JSON) instead of the embedded london-standard v1. Any difference from the standard is a local variation: logged and escalated to mash-manager.", valueName: "FILE"))
@@ -58,15 +83,32 @@ struct MashdCommand: AsyncParsableCommand {
     @Flag(name: .long, help: .hidden)
     var unsafeSynchronousOff = false
 
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical (default: the config's, else info).", valueName: "LEVEL"))
+    var logLevel: String?
+
     mutating func run() async throws {
-        var logger = Logger(label: "mashd")
-        logger.logLevel = .info
         do {
+            // Under systemd, ConfigurationDirectory= names where the config lives.
+            if config == nil, let dir = ProcessInfo.processInfo.environment["CONFIGURATION_DIRECTORY"]?.split(separator: ":").first,
+                FileManager.default.fileExists(atPath: "\(dir)/mashd.toml")
+            {
+                config = "\(dir)/mashd.toml"
+            }
             let file = try config.map { (path) throws(ConfigFile.Failure) in try ConfigFile.load(path: path) } ?? ConfigFile()
+            let level = logLevel ?? file.logLevel ?? "info"
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw StartupError("--log-level must be one of trace, debug, info, notice, warning, error, critical", exitCode: StartupError.usage)
+            }
+            LogDestination.bootstrap(level: parsed)
+            let logger = Logger(label: "mashd")
             var options = DaemonOptions.resolve(
                 stateDirectory: stateDir, socket: socket, config: file, environment: ProcessInfo.processInfo.environment)
+            options.configPath = config
             if unsafeSynchronousOff { options.durability = .unsafeOff }
-            if let model { options.modelFile = model }
+            if let model {
+                options.modelFile = model
+                options.modelFlag = model
+            }
             try await Daemon.run(options, logger: logger)
         } catch let e as ConfigFile.Failure {
             FileHandle.standardError.write(Data("mashd: \(e.description)\n".utf8))
