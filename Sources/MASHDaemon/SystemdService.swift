@@ -62,7 +62,7 @@ final class SystemdService: Service, Sendable {
                 }
             }
             notifier.status(await status())
-            try? await Task.sleep(for: period)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
         }
     }
 }
