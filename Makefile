@@ -11,7 +11,7 @@
 
 SWIFT      ?= swift
 STATE      ?= $(CURDIR)/state
-DEB_PKGS   := libsystemd-dev libsqlite3-dev pkg-config socat
+DEB_PKGS   := libsystemd-dev libsqlite3-dev pkg-config socat systemd util-linux
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 PREFIX     ?= /usr

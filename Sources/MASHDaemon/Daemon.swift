@@ -24,6 +24,9 @@ public struct DaemonOptions: Sendable {
     public var modelFile: String?
     /// The config file, re-read on reload.
     public var configPath: String?
+    /// Where the config is when `configPath` is not given (`$CONFIGURATION_DIRECTORY/mashd.toml`);
+    /// read on reload if it exists by then.
+    public var defaultConfigPath: String?
     /// `--model`, which wins over the config's on reload too.
     public var modelFlag: String?
 
@@ -156,7 +159,9 @@ public enum Daemon {
             committer: committer, group: group, logger: logger, listening: { ready.signal() })
 
         let reloader = Reloader(
-            inputs: .init(configPath: options.configPath, modelFlag: options.modelFlag, agencies: agencies), model: model,
+            inputs: .init(
+                configPath: options.configPath, defaultConfigPath: options.defaultConfigPath, modelFlag: options.modelFlag,
+                agencies: agencies), model: model,
             permissions: permissions, store: store, outbox: outbox, notifier: notifier, clock: clock, logger: logger)
         let status: @Sendable () async -> DaemonStatus = {
             await DaemonStatus.make(

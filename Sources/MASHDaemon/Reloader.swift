@@ -14,6 +14,7 @@ import NIOConcurrencyHelpers
 final class Reloader: Sendable {
     struct Inputs: Sendable {
         var configPath: String?
+        var defaultConfigPath: String?
         var modelFlag: String?
         var agencies: [Agency]
     }
@@ -54,7 +55,8 @@ final class Reloader: Sendable {
         notifier.reloading()
         logger.notice("reload requested", metadata: ["event": "reload"])
         do {
-            let config = try inputs.configPath.map { (p) throws(ConfigFile.Failure) in try ConfigFile.load(path: p) } ?? ConfigFile()
+            let path = inputs.configPath ?? inputs.defaultConfigPath.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            let config = try path.map { (p) throws(ConfigFile.Failure) in try ConfigFile.load(path: p) } ?? ConfigFile()
             let agencies = config.agencies ?? Agency.standard
             if agencies != inputs.agencies {
                 throw StartupError(

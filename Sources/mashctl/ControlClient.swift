@@ -4,17 +4,17 @@ import MASHDaemon
 
 /// Finds mashd's control and status sockets and asks one question.
 enum ControlClient {
-    /// The first existing socket named `name` among: the directory given, `$RUNTIME_DIRECTORY`,
-    /// /run/mashd, the state directory given or `$STATE_DIRECTORY`, /var/lib/mashd.
+    /// The first existing socket named `name` among: `$RUNTIME_DIRECTORY`, the state directory
+    /// given, /run/mashd-control (the unit's), `$STATE_DIRECTORY`, /var/lib/mashd.
     static func locate(_ name: String, socket: String?, stateDir: String?) -> String {
         if let socket { return socket }
         let env = ProcessInfo.processInfo.environment
         let candidates = [
-            env["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init), stateDir, "/run/mashd",
+            env["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init), stateDir, "/run/mashd-control",
             env["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init), DaemonOptions.defaultStateDirectory,
         ].compactMap { $0 }
         return candidates.map { $0 + "/" + name }.first { FileManager.default.fileExists(atPath: $0) }
-            ?? (candidates.first ?? "/run/mashd") + "/" + name
+            ?? (candidates.first ?? "/run/mashd-control") + "/" + name
     }
 
     /// Sends one command and returns the reply as a JSON object.

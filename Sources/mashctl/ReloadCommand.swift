@@ -19,7 +19,7 @@ struct ReloadCommand: ParsableCommand {
               2  mashd could not be reached
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The control socket (default: control.sock in $RUNTIME_DIRECTORY, /run/mashd, or the state directory).", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("The control socket (default: control.sock in $RUNTIME_DIRECTORY, the state directory, or /run/mashd-control).", valueName: "PATH"))
     var socket: String?
 
     @Option(name: .long, help: ArgumentHelp("The state directory mashd runs with, to find its control socket.", valueName: "DIR"))

@@ -21,7 +21,7 @@ struct StatusCommand: ParsableCommand {
               2  neither mashd nor its store could be reached
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The status socket (default: status.sock in $RUNTIME_DIRECTORY, /run/mashd, or the state directory).", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("The status socket (default: status.sock in $RUNTIME_DIRECTORY, the state directory, or /run/mashd-control).", valueName: "PATH"))
     var socket: String?
 
     @Option(name: .long, help: ArgumentHelp("The state directory (default: $STATE_DIRECTORY, else /var/lib/mashd).", valueName: "DIR"))

@@ -88,13 +88,12 @@ struct MashdCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         do {
-            // Under systemd, ConfigurationDirectory= names where the config lives.
-            if config == nil, let dir = ProcessInfo.processInfo.environment["CONFIGURATION_DIRECTORY"]?.split(separator: ":").first,
-                FileManager.default.fileExists(atPath: "\(dir)/mashd.toml")
-            {
-                config = "\(dir)/mashd.toml"
-            }
-            let file = try config.map { (path) throws(ConfigFile.Failure) in try ConfigFile.load(path: path) } ?? ConfigFile()
+            // Under systemd, ConfigurationDirectory= names where the config lives; it may appear
+            // later, and a reload reads it then.
+            let defaultConfig = ProcessInfo.processInfo.environment["CONFIGURATION_DIRECTORY"]?.split(separator: ":").first
+                .map { "\($0)/mashd.toml" }
+            let path = config ?? defaultConfig.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            let file = try path.map { (p) throws(ConfigFile.Failure) in try ConfigFile.load(path: p) } ?? ConfigFile()
             let level = logLevel ?? file.logLevel ?? "info"
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw StartupError("--log-level must be one of trace, debug, info, notice, warning, error, critical", exitCode: StartupError.usage)
@@ -104,6 +103,7 @@ struct MashdCommand: AsyncParsableCommand {
             var options = DaemonOptions.resolve(
                 stateDirectory: stateDir, socket: socket, config: file, environment: ProcessInfo.processInfo.environment)
             options.configPath = config
+            options.defaultConfigPath = defaultConfig
             if unsafeSynchronousOff { options.durability = .unsafeOff }
             if let model {
                 options.modelFile = model
