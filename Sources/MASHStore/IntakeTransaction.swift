@@ -68,9 +68,13 @@ struct IntakeTransaction {
             .newCase(
                 WorkItem(sequence: seq, step: .start, rag: screening.rag, due: acceptedAt),
                 CaseFacts(caseId: id, notification: n, screening: screening, screeningModel: model.identity, acceptedAt: acceptedAt, deadline: nil)))
-        let insertKey = try db.cachedStatement(sql: "INSERT INTO child_keys (key, notified_at, case_seq) VALUES (?, ?, ?)")
-        for key in Set(prepared.childKeys.joined()) {
-            try insertKey.execute(arguments: [key, n.time.epochMilliseconds, seq])
+        let insertKey = try db.cachedStatement(
+            sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
+        var seen = Set<String>()
+        for (child, keys) in prepared.childKeys.enumerated() {
+            for key in keys where seen.insert(key).inserted {
+                try insertKey.execute(arguments: [key, n.time.epochMilliseconds, seq, child])
+            }
         }
         return .accepted(
             id: id, ref: n.sourceReference, rag: screening.rag?.rawValue ?? "none", duplicate: false, warnings: warnings)

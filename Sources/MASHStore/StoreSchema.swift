@@ -32,7 +32,8 @@ enum StoreSchema {
                     CREATE TABLE child_keys (
                         key TEXT NOT NULL,
                         notified_at INTEGER NOT NULL,
-                        case_seq INTEGER NOT NULL REFERENCES cases(seq)
+                        case_seq INTEGER NOT NULL REFERENCES cases(seq),
+                        child INTEGER NOT NULL
                     );
                     CREATE INDEX child_keys_by_key ON child_keys(key, notified_at);
                     CREATE INDEX child_keys_by_case ON child_keys(case_seq);
