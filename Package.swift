@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The pure core: domain types, the standard model, screening, case ids. No I/O.
@@ -51,6 +53,12 @@ let package = Package(
 
         // Shell targets.
         .target(name: "CMASHSys"),
+        .target(
+            name: "MASHMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "MASHSystemd",
@@ -67,7 +75,7 @@ let package = Package(
         .target(
             name: "MASHIntake",
             dependencies: [
-                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore",
+                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHMetrics",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -77,7 +85,7 @@ let package = Package(
         .target(
             name: "MASHProcess",
             dependencies: [
-                "MASHCore", "MASHStore", "MASHOutbox",
+                "MASHCore", "MASHStore", "MASHOutbox", "MASHMetrics",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -88,6 +96,9 @@ let package = Package(
             name: "MASHDaemon",
             dependencies: [
                 "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHIntake", "MASHProcess", "MASHOutbox", "MASHSystemd",
+                "MASHMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +109,19 @@ let package = Package(
             ]),
 
         // The intake socket's client side, for mashctl, benchmarks and tests.
-        .target(name: "MASHClient", dependencies: ["MASHWire"]),
+        .target(name: "MASHClient", dependencies: ["MASHCore", "MASHWire"]),
+        // The dry run: synthetic notifications, replay in simulated time, model comparison.
+        .target(
+            name: "MASHReplay",
+            dependencies: [
+                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
+
+        // The evaluation report (`mashctl report`): figures read from a store, text/CSV/JSON/HTML.
+        .target(
+            name: "MASHReport",
+            dependencies: ["MASHCore", "MASHStore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Thin executables.
         .executableTarget(
@@ -110,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "mashctl",
             dependencies: [
-                "MASHCore", "MASHWire", "MASHStore", "MASHDaemon", "MASHClient", "MASHAdapters", "MASHOutbox",
+                "MASHCore", "MASHWire", "MASHStore", "MASHDaemon", "MASHClient", "MASHAdapters", "MASHOutbox", "MASHReplay", "MASHReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -130,6 +153,9 @@ let package = Package(
         .testTarget(
             name: "MASHStoreTests",
             dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "MASHReportTests",
+            dependencies: ["MASHReport", "MASHStore", "MASHCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

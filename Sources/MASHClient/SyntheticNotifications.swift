@@ -1,3 +1,5 @@
+import MASHCore
+
 /// Deterministic synthetic notifications in both formats, for benchmarks and tests: the same
 /// seed always gives the same lines. References carry a prefix so that runs do not collide.
 public struct SyntheticNotifications: Sendable {
@@ -35,19 +37,6 @@ public struct SyntheticNotifications: Sendable {
             let codes = (0..<(1 + Int(rng.next() % 3))).map { _ in "\"\(pick(Self.laCodes))\"" }.joined(separator: ",")
             return #"{"format":"la-referral/1","contactId":"\#(prefix)-L\#(n)","localAuthority":"E090000\#(borough)","receivedAt":"\#(date)T\#(hour):\#(minute):00Z","source":"2A","referrer":{"name":"A Teacher","role":"DSL","organisation":"A School","professional":true},"children":[{"firstName":"\#(forename)","lastName":"\#(surname)","dob":"\#(dob)","gender":"M","address":{"line1":"\#(1 + rng.next() % 200) Low Road","town":"London","postcode":"E5 0JD"}}],"concerns":[\#(codes)],"description":"Synthetic referral for testing; no real person."}"#
         }
-    }
-}
-
-/// SplitMix64: small, fast and the same everywhere, so generated data is reproducible.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -34,7 +34,7 @@ public struct Product: Sendable, Hashable {
 /// The JSON document of a product (`ProductJSON.swift` writes it). Optional sections are left
 /// out when nil; `caseId`, `rag` and `level` are written as null where a kind carries them
 /// without a value.
-struct ProductDocument {
+struct ProductDocument: Sendable {
     var id: String
     var caseId: CaseID?
     var kind: Product.Kind
@@ -59,4 +59,17 @@ struct ProductDocument {
     func product() -> Product {
         Product(id: id, caseId: caseId, kind: kind, recipient: recipient, body: json)
     }
+
+    var pending: PendingProduct { PendingProduct(document: self) }
+}
+
+/// A product whose bytes are not written yet: the dry run renders products on another thread
+/// while its simulation goes on. The content is fixed; only the serialisation is deferred.
+public struct PendingProduct: Sendable {
+    let document: ProductDocument
+    public var id: String { document.id }
+    public var kind: Product.Kind { document.kind }
+    public var recipient: Agency { document.recipient }
+    public var caseId: CaseID? { document.caseId }
+    public func render() -> Product { document.product() }
 }

@@ -4,18 +4,26 @@ public enum ProductBuilder {
     /// Research requests to `recipients`: identifiers, case id, RAG, deadline and concern
     /// codes; never the narrative, never another agency's findings.
     public static func researchRequests(_ f: CaseFacts, recipients: [Agency], createdAt: Timestamp) -> [Product] {
+        pendingResearchRequests(f, recipients: recipients, createdAt: createdAt).map { $0.render() }
+    }
+
+    public static func pendingResearchRequests(_ f: CaseFacts, recipients: [Agency], createdAt: Timestamp) -> [PendingProduct] {
         recipients.map { agency in
             ProductDocument(
                 id: Product.id(case: f.caseId, kind: .researchRequest, recipient: agency), caseId: f.caseId,
                 kind: .researchRequest, recipient: agency, createdAt: createdAt, model: f.screeningModel, hasRAG: true,
                 rag: f.screening.rag, level: f.screening.level, deadline: f.deadline,
                 subject: ProductViews.researchSubject(f), concerns: .codes(f.notification.concernCodes)
-            ).product()
+            ).pending
         }
     }
 
     /// Urgent strategy-discussion products under immediate risk, for CSC and police at once.
     public static func urgentStrategy(_ f: CaseFacts, recipients: [Agency], createdAt: Timestamp) -> [Product] {
+        pendingUrgentStrategy(f, recipients: recipients, createdAt: createdAt).map { $0.render() }
+    }
+
+    public static func pendingUrgentStrategy(_ f: CaseFacts, recipients: [Agency], createdAt: Timestamp) -> [PendingProduct] {
         recipients.map { agency in
             ProductDocument(
                 id: Product.id(case: f.caseId, kind: .urgentStrategy, recipient: agency), caseId: f.caseId,
@@ -23,7 +31,7 @@ public enum ProductBuilder {
                 rag: f.screening.rag, level: f.screening.level, outcome: nil, rationale: f.screening.rationale,
                 deadline: f.deadline, subject: ProductViews.fullSubject(f), household: f.notification.household,
                 concerns: .worded(f.notification.concerns), source: ProductViews.fullSource(f), history: f.history
-            ).product()
+            ).pending
         }
     }
 
@@ -31,7 +39,11 @@ public enum ProductBuilder {
     /// the referrer's side, and one escalation when agencies did not answer or the decision
     /// came late.
     public static func decisionProducts(_ f: CaseFacts, decision d: Decision, model: RiskModel) -> [Product] {
-        var out: [Product] = []
+        pendingDecisionProducts(f, decision: d, model: model).map { $0.render() }
+    }
+
+    public static func pendingDecisionProducts(_ f: CaseFacts, decision d: Decision, model: RiskModel) -> [PendingProduct] {
+        var out: [PendingProduct] = []
         for agency in d.recipients {
             var doc = ProductDocument(
                 id: Product.id(case: f.caseId, kind: .informationProduct, recipient: agency), caseId: f.caseId,
@@ -52,7 +64,7 @@ public enum ProductBuilder {
                 doc.subject = ProductViews.earlyHelpSubject(f)
                 doc.concerns = .codes(f.notification.concernCodes)
             }
-            out.append(doc.product())
+            out.append(doc.pending)
         }
         if let notice = model.outcomeNotice[f.notification.stream] {
             out.append(
@@ -60,7 +72,7 @@ public enum ProductBuilder {
                     id: Product.id(case: f.caseId, kind: .outcomeNotice, recipient: notice), caseId: f.caseId,
                     kind: .outcomeNotice, recipient: notice, createdAt: d.decidedAt, model: d.model, hasRAG: false,
                     outcome: d.outcome, source: ProductViews.referenceOnly(f), decidedAt: d.decidedAt
-                ).product())
+                ).pending)
         }
         if d.needsEscalation {
             var reasons: [String] = []
@@ -76,7 +88,7 @@ public enum ProductBuilder {
                     escalation: ProductViews.EscalationView(
                         reasons: reasons, unanswered: d.unanswered.isEmpty ? nil : d.unanswered, lateBySeconds: d.lateBySeconds,
                         deadline: f.deadline?.rfc3339UTC)
-                ).product())
+                ).pending)
         }
         return out
     }

@@ -247,3 +247,33 @@ extension ProductDocument {
         return w.bytes
     }
 }
+
+extension Decision {
+    /// The stored JSON form, as `JSONEncoder` with sorted keys writes it (and `JSONDecoder`
+    /// reads it back), written by hand: decisions are stored on the single writer thread.
+    public var storedJSON: String {
+        var w = JSONWriter()
+        w.object { o in
+            o.field("decidedAt", decidedAt.rfc3339Local)
+            o.field("lateBySeconds", lateBySeconds)
+            o.field("level", level)
+            o.field("model", model)
+            o.field("outcome", outcome)
+            o.field("rag", rag?.rawValue)
+            o.field("rationale", rationale)
+            o.strings("recipients", recipients.map(\.name))
+            o.strings("unanswered", unanswered.map(\.name))
+            o.strings("unrequested", unrequested.map(\.name))
+        }
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
+
+extension ModelIdentity {
+    /// The stored JSON form.
+    public var storedJSON: String {
+        var w = JSONWriter()
+        write(to: &w)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}

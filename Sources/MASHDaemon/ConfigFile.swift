@@ -19,6 +19,10 @@ public struct ConfigFile: Sendable {
     /// Per format, the users and groups (names or numbers) that may send it.
     public var permissions: [String: (users: [String], groups: [String])] = [:]
     public var logLevel: String?
+    /// Metrics: a Unix socket path, or a loopback "host:port", or off.
+    public var metricsSocket: String?
+    public var metricsListen: (host: String, port: Int)?
+    public var metricsEnabled = true
 
     public init() {}
 
@@ -35,6 +39,7 @@ public struct ConfigFile: Sendable {
         "agencies": ["names"],
         "process": ["workers"],
         "log": ["level"],
+        "metrics": ["socket", "listen", "enabled"],
     ]
 
     public static func load(path: String) throws(Failure) -> ConfigFile {
@@ -98,6 +103,20 @@ public struct ConfigFile: Sendable {
                 throw fail("log.level", "must be one of trace, debug, info, notice, warning, error, critical")
             }
             c.logLevel = level
+        }
+        c.metricsSocket = try string("metrics", "socket")
+        if let listen = try string("metrics", "listen") {
+            let parts = listen.split(separator: ":")
+            guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port),
+                ["127.0.0.1", "localhost", "::1"].contains(String(parts[0]))
+            else {
+                throw fail("metrics.listen", "must be a loopback address and port, such as \"127.0.0.1:9464\"")
+            }
+            c.metricsListen = (String(parts[0]), port)
+        }
+        if let v = root["metrics"]?.table?["enabled"] {
+            guard let b = v.bool else { throw fail("metrics.enabled", "must be true or false") }
+            c.metricsEnabled = b
         }
         if let p = root["permissions"] {
             guard let table = p.table else { throw fail("permissions", "must be a table, [permissions]") }

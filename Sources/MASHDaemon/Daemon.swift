@@ -3,6 +3,9 @@ import Logging
 import MASHAdapters
 import MASHCore
 import MASHIntake
+import MASHMetrics
+import Metrics
+import Prometheus
 import MASHOutbox
 import MASHProcess
 import MASHStore
@@ -146,6 +149,8 @@ public enum Daemon {
             metadata: ["event": "recovery", "queued": "\(recovered.queued)", "researching": "\(recovered.researching)"])
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let registry = PrometheusCollectorRegistry()
+        if options.config.metricsEnabled { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
         let committer = IntakeCommitter(
             store: store, model: model,
             configuration: .init(maximumBatch: options.config.maximumBatch ?? 2048),
@@ -164,10 +169,17 @@ public enum Daemon {
                 agencies: agencies), model: model,
             permissions: permissions, store: store, outbox: outbox, notifier: notifier, clock: clock, logger: logger)
         let status: @Sendable () async -> DaemonStatus = {
-            await DaemonStatus.make(
+            let s = await DaemonStatus.make(
                 store: store, model: model.value, outbox: state.outboxPath, escalationAgency: model.value.model.escalationRecipient,
                 reloadRefused: reloader.lastRefusal.withLockedValue { $0 }, reloads: reloader.reloads.withLockedValue { $0 },
                 now: clock())
+            for rag in ["red", "amber", "green", "blue", "none"] {
+                Meters.cases(stage: "waiting", rag: rag, count: s.waiting[rag] ?? 0)
+            }
+            let depth = engine.status.depth
+            for rag in RAG.allCases { Meters.queueDepth(rag: rag.rawValue, count: depth[rag] ?? 0) }
+            Meters.queueDepth(rag: "none", count: depth[nil] ?? 0)
+            return s
         }
         let control = ControlServer(
             endpoints: [
@@ -191,15 +203,19 @@ public enum Daemon {
             healthy: { engine.isHealthy(within: watchdogWindow) && committer.isHealthy(within: watchdogWindow) },
             reload: { _ = await reloader.reload(status: { await status().line }) })
 
-        let services = ServiceGroup(
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: engine), .init(service: committer), .init(service: intake), .init(service: control),
+        ]
+        if options.config.metricsEnabled {
+            let endpoint: MetricsServer.Endpoint =
+                options.config.metricsListen.map { .loopback(host: $0.host, port: $0.port) }
+                ?? .unix(options.config.metricsSocket ?? controlDirectory + "/metrics.sock")
+            services.append(.init(service: MetricsServer(endpoint: endpoint, group: group, logger: logger) { registry.emitToBuffer() }))
+        }
+        services.append(.init(service: systemd))
+        let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: engine),
-                    .init(service: committer),
-                    .init(service: intake),
-                    .init(service: control),
-                    .init(service: systemd),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info(
@@ -210,7 +226,7 @@ public enum Daemon {
                 "standard": "\(modelValue.isStandard)",
             ])
         do {
-            try await services.run()
+            try await serviceGroup.run()
         } catch {
             try? await group.shutdownGracefully()
             throw error

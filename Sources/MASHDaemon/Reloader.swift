@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MASHCore
 import MASHIntake
+import MASHMetrics
 import MASHOutbox
 import MASHStore
 import MASHSystemd
@@ -71,6 +72,7 @@ final class Reloader: Sendable {
             try await Deployment.record(value, store: store, outbox: outbox, at: clock(), logger: logger)
             lastRefusal.withLockedValue { $0 = nil }
             reloads.withLockedValue { $0 += 1 }
+            Meters.reload(result: "done")
             logger.notice(
                 "reload done",
                 metadata: [
@@ -85,6 +87,7 @@ final class Reloader: Sendable {
         } catch {
             let reason = "\(error)"
             lastRefusal.withLockedValue { $0 = reason }
+            Meters.reload(result: "refused")
             logger.error("reload refused; the running configuration is unchanged", metadata: ["event": "reload", "error": "\(reason)"])
             notifier.ready(status: await status())
             return reason

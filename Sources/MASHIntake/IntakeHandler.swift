@@ -1,6 +1,7 @@
 import DequeModule
 import Logging
 import MASHCore
+import MASHMetrics
 import MASHStore
 import MASHWire
 import NIOCore
@@ -52,6 +53,7 @@ final class IntakeHandler: ChannelDuplexHandler {
 
     /// Logs a refused line: its code, never its content.
     private func logRejected(_ n: Int, _ error: IntakeError, format: String?) {
+        Meters.intakeLine(format: format ?? "unknown", result: error.code.description)
         var m: Logger.Metadata = ["event": "rejected", "code": "\(error.code)", "line": "\(n)"]
         if let format { m["format"] = "\(format)" }
         if let field = error.field { m["field"] = "\(field)" }
@@ -111,6 +113,7 @@ final class IntakeHandler: ChannelDuplexHandler {
             if let rag { m["rag"] = "\(rag)" } else if let agency = ref.split(separator: "/").last { m["agency"] = "\(agency)" }
             if !warnings.isEmpty { m["count"] = "\(warnings.count)" }
             logger.info(duplicate ? "intake line was a duplicate" : "intake line accepted", metadata: m)
+            Meters.intakeLine(format: format, result: duplicate ? "duplicate" : "accepted")
         case .rejected(let error):
             logRejected(n, error, format: format)
             bytes = IntakeReply.rejected(line: n, ref: nil, error: error)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MASHCore
+import MASHMetrics
 import MASHOutbox
 import MASHStore
 import NIOConcurrencyHelpers
@@ -270,6 +271,12 @@ public final class ProcessEngine: Service, Sendable {
         queue.push(next)
         for (seq, result) in decided {
             let d = result.decision
+            Meters.decision(outcome: d.outcome, rag: d.rag?.rawValue ?? "none")
+            if let accepted = cases[seq]?.facts.acceptedAt {
+                Meters.decisionLatency.recordMicroseconds(max(0, d.decidedAt.epochMicroseconds - accepted.epochMicroseconds))
+            }
+            if !d.unanswered.isEmpty { Meters.escalation(reason: "unanswered") }
+            if d.lateBySeconds != nil { Meters.escalation(reason: "late") }
             logger.info(
                 "case decided: \(d.outcome)",
                 metadata: [
@@ -278,6 +285,7 @@ public final class ProcessEngine: Service, Sendable {
                 ])
         }
         for p in starts.flatMap(\.products) + decidedProducts.flatMap(\.products) {
+            Meters.product(agency: p.recipient.name, kind: p.kind.rawValue)
             let escalation = p.kind == .escalation
             logger.info(
                 escalation ? "escalated to \(p.recipient)" : "product dispatched",

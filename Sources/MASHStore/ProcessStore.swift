@@ -191,7 +191,7 @@ extension CaseStore {
                         """
                 ).execute(arguments: [
                     now.epochMilliseconds, d.level, d.rag?.rawValue, d.outcome,
-                    String(decoding: try Self.jsonEncoder.encode(d), as: UTF8.self), seq,
+                    d.storedJSON, seq,
                 ])
                 var note = "decided: \(d.outcome)"
                 if !d.unanswered.isEmpty { note += "; unanswered: \(d.unanswered.map(\.name).joined(separator: ", "))" }

@@ -10,5 +10,9 @@ struct Mashctl: AsyncParsableCommand {
             mashctl talks to mashd's intake socket (send, bench) or reads its store directly \
             (case). The store may be read while mashd runs.
             """,
-        subcommands: [SendCommand.self, CaseCommand.self, StatusCommand.self, ReloadCommand.self, ModelCommand.self, BenchCommand.self])
+        subcommands: [
+            SendCommand.self, CaseCommand.self, StatusCommand.self, ReloadCommand.self, ModelCommand.self, ExplainCommand.self,
+            GenerateCommand.self, ReplayCommand.self, BenchCommand.self,
+            ReportCommand.self,
+        ])
 }

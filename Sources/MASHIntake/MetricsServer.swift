@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Serves the Prometheus text exposition over HTTP/1.1, on a Unix socket (the default, as the
+/// unit allows no other address family) or a loopback TCP port. One answer per connection:
+/// any `GET` gets the metrics; the connection closes after.
+public final class MetricsServer: Service, Sendable {
+    public enum Endpoint: Sendable {
+        case unix(String)
+        case loopback(host: String, port: Int)
+    }
+
+    private let endpoint: Endpoint
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let exposition: @Sendable () -> [UInt8]
+
+    public init(endpoint: Endpoint, group: any EventLoopGroup, logger: Logger, exposition: @escaping @Sendable () -> [UInt8]) {
+        self.endpoint = endpoint
+        self.group = group
+        self.logger = logger
+        self.exposition = exposition
+    }
+
+    public func run() async throws {
+        let bootstrap = ServerBootstrap(group: group)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let exposition = self.exposition
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 8192)))
+                return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+        let server: NIOAsyncChannel<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>, Never>
+        switch endpoint {
+        case .unix(let path):
+            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            chmod(path, 0o666)
+            logger.info("metrics on \(path)")
+        case .loopback(let host, let port):
+            server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
+            logger.info("metrics on http://\(host):\(port)/metrics")
+        }
+        try await withGracefulShutdownHandler {
+            try await server.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in connections {
+                        group.addTask { await Self.answer(connection, exposition) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+    }
+
+    /// Reads the request head (up to its blank line), then writes the metrics.
+    static func answer(_ connection: NIOAsyncChannel<LineFramer.Frame, ByteBuffer>, _ exposition: @Sendable () -> [UInt8]) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var first = true, isGet = false
+            for try await frame in inbound {
+                // The framer drops blank lines; the request head ends with the first one, so
+                // answer after the request line: a scraper sends nothing before reading.
+                guard case .line(let buffer) = frame else { return }
+                if first {
+                    isGet = String(buffer: buffer).hasPrefix("GET ")
+                    first = false
+                    break
+                }
+            }
+            let body = isGet ? exposition() : Array("only GET /metrics is served\n".utf8)
+            var head = isGet ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 405 Method Not Allowed\r\n"
+            head += "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+            try await outbound.write(ByteBuffer(bytes: Array(head.utf8) + body))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import CoreMetrics
+import NIOConcurrencyHelpers
+
+/// mashd's metrics, through swift-metrics (the daemon bootstraps a Prometheus backend). Names
+/// and dimensions are fixed here, and each metric object is made once and reused, so a hot
+/// path pays for an increment, not a lookup. No dimension ever carries personal data.
+public enum Meters {
+    private static let counters = NIOLockedValueBox([String: Counter]())
+
+    static func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        return counters.withLockedValue { c in
+            if let existing = c[key] { return existing }
+            let made = Counter(label: label, dimensions: dimensions)
+            c[key] = made
+            return made
+        }
+    }
+
+    /// An intake line by format ("unknown" when unreadable) and result (accepted, duplicate, or
+    /// the error code).
+    public static func intakeLine(format: String, result: String) {
+        counter("mashd_intake_lines_total", [("format", format), ("result", result)]).increment()
+    }
+
+    public static func product(agency: String, kind: String) {
+        counter("mashd_products_total", [("agency", agency), ("kind", kind)]).increment()
+    }
+
+    public static func escalation(reason: String) {
+        counter("mashd_escalations_total", [("reason", reason)]).increment()
+    }
+
+    public static func decision(outcome: String, rag: String) {
+        counter("mashd_decisions_total", [("outcome", outcome), ("rag", rag)]).increment()
+    }
+
+    public static func reload(result: String) {
+        counter("mashd_reloads_total", [("result", result)]).increment()
+    }
+
+    /// Time from acceptance to decision.
+    public static let decisionLatency = Timer(label: "mashd_decision_latency_seconds", preferredDisplayUnit: .seconds)
+
+    private static let gauges = NIOLockedValueBox([String: Gauge]())
+
+    static func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        return gauges.withLockedValue { g in
+            if let existing = g[key] { return existing }
+            let made = Gauge(label: label, dimensions: dimensions)
+            g[key] = made
+            return made
+        }
+    }
+
+    /// Cases by stage and screening RAG, and the engine's queue, refreshed with the status.
+    public static func cases(stage: String, rag: String, count: Int) {
+        gauge("mashd_cases", [("stage", stage), ("rag", rag)]).record(count)
+    }
+
+    public static func queueDepth(rag: String, count: Int) {
+        gauge("mashd_queue_depth", [("rag", rag)]).record(count)
+    }
+}

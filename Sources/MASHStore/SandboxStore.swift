@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import MASHCore
+
+/// The store of a dry run: the same schema as a live store, so `mashctl report` and
+/// `mashctl case` read a sandbox as they read the live service, but written in bulk, without
+/// fsync (a dry run can be run again; a live store cannot). Used from one thread; its writer
+/// queue owns the database and `failure`, guarded by `failureLock`.
+public final class SandboxStore: @unchecked Sendable {
+    let queue: DatabaseQueue
+    private var pending = 0
+
+    public struct CaseRow: Sendable {
+        public var seq: Int64
+        public var id: CaseID
+        public var format: String
+        public var ref: String
+        public var stream: String
+        public var authority: String
+        public var notifiedAt: Timestamp
+        public var acceptedAt: Timestamp
+        public var screening: Screening
+        public var model: ModelIdentity
+        public var warnings: String?
+        public var line: String
+        public var deadline: Timestamp?
+        public var decision: Decision?
+        public var childKeys: [[String]]
+        public var asked: [Agency]
+
+        public init(
+            seq: Int64, id: CaseID, format: String, ref: String, stream: String, authority: String, notifiedAt: Timestamp,
+            acceptedAt: Timestamp, screening: Screening, model: ModelIdentity, warnings: String?, line: String,
+            deadline: Timestamp?, decision: Decision?, childKeys: [[String]], asked: [Agency]
+        ) {
+            self.seq = seq
+            self.id = id
+            self.format = format
+            self.ref = ref
+            self.stream = stream
+            self.authority = authority
+            self.notifiedAt = notifiedAt
+            self.acceptedAt = acceptedAt
+            self.screening = screening
+            self.model = model
+            self.warnings = warnings
+            self.line = line
+            self.deadline = deadline
+            self.decision = decision
+            self.childKeys = childKeys
+            self.asked = asked
+        }
+    }
+
+    private var cases: [CaseRow] = []
+    private var answers: [(seq: Int64, agency: Agency, respondedAt: Timestamp, acceptedAt: Timestamp, line: String, late: Bool)] = []
+    private var products: [(PendingProduct, Timestamp)] = []
+    private var modelJSON: (ModelIdentity, String)?
+    /// Batches are written on this queue while the dry run goes on.
+    private let writer = DispatchQueue(label: "mashctl.sandbox.writer")
+    private var failure: (any Error)?
+    private let failureLock = NSLock()
+    /// At most this many batches wait for the writer: memory stays bounded when the
+    /// simulation runs ahead of the disk.
+    private let inFlight = DispatchSemaphore(value: 4)
+
+    /// Creates a new sandbox store at `path`; an existing one is refused, so a rehearsal never
+    /// mixes with another's results.
+    public init(path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError("\(path) exists: give replay a new sandbox directory")
+        }
+        var config = Configuration()
+        config.label = "mashctl.sandbox"
+        // Products and answers are written as they happen, their case when it is decided.
+        config.foreignKeysEnabled = false
+        queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
+        }
+        try StoreSchema.migrator.migrate(queue)
+    }
+
+    public func deployment(_ identity: ModelIdentity, standard: Bool, differences: [String], source: String, at: Timestamp) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO deployments (started_at, model_name, model_version, model_checksum, standard, differences, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [at.epochMilliseconds, identity.name, identity.version, identity.checksum, standard, differences.joined(separator: "\n"), source])
+        }
+    }
+
+    /// A decided case with its research requests, keys and events; written in batches.
+    public func insert(_ c: CaseRow) throws {
+        cases.append(c)
+        try flushIfFull()
+    }
+
+    public func answer(caseSeq: Int64, agency: Agency, respondedAt: Timestamp, acceptedAt: Timestamp, line: String, late: Bool) throws {
+        answers.append((caseSeq, agency, respondedAt, acceptedAt, line, late))
+        try flushIfFull()
+    }
+
+    public func products(_ ps: [PendingProduct], at: Timestamp) throws {
+        for p in ps { products.append((p, at)) }
+        try flushIfFull()
+    }
+
+    private func flushIfFull() throws {
+        if cases.count + answers.count + products.count >= 20_000 { try flush() }
+    }
+
+    /// Hands what is pending to the writer queue, to be written in one transaction.
+    private func flush() throws {
+        if let f = failureLock.withLock({ failure }) { throw f }
+        let (cs, ans, ps) = (cases, answers, products)
+        cases = []
+        answers = []
+        products = []
+        inFlight.wait()
+        writer.async { [self] in
+            defer { inFlight.signal() }
+            do {
+                try write(cs, ans, ps)
+            } catch {
+                failureLock.withLock { if failure == nil { failure = error } }
+            }
+        }
+    }
+
+    private func write(
+        _ cs: [CaseRow], _ ans: [(seq: Int64, agency: Agency, respondedAt: Timestamp, acceptedAt: Timestamp, line: String, late: Bool)],
+        _ ps: [(PendingProduct, Timestamp)]
+    ) throws {
+        var modelJSON = self.modelJSON
+        try queue.write { db in
+            let insertCase = try db.cachedStatement(
+                sql: """
+                    INSERT INTO cases (seq, id, format, source_ref, stream, authority, notified_at, accepted_at, route, level, rag,
+                    screening, model, warnings, line, stage, deadline, dispatched, decided_at, final_level, final_rag, outcome, decision)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+                    """)
+            let key = try db.cachedStatement(sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
+            let ask = try db.cachedStatement(sql: "INSERT INTO research_requests (case_seq, agency) VALUES (?, ?)")
+            let event = try db.cachedStatement(sql: "INSERT INTO case_events (case_seq, at, stage, rag, level, note) VALUES (?, ?, ?, ?, ?, ?)")
+            for c in cs {
+                let d = c.decision
+                if modelJSON?.0 != c.model { modelJSON = (c.model, c.model.storedJSON) }
+                try insertCase.execute(arguments: [
+                    c.seq, c.id.text, c.format, c.ref, c.stream, c.authority, c.notifiedAt.epochMilliseconds,
+                    c.acceptedAt.epochMilliseconds, c.screening.route.rawValue, c.screening.level, c.screening.rag?.rawValue,
+                    c.screening.storedJSON, modelJSON!.1, c.warnings, c.line,
+                    d == nil ? CaseStage.researching.rawValue : CaseStage.decided.rawValue, c.deadline?.epochMilliseconds,
+                    d?.decidedAt.epochMilliseconds, d?.level, d?.rag?.rawValue, d?.outcome, d?.storedJSON,
+                ])
+                var seen = Set<String>()
+                for (child, keys) in c.childKeys.enumerated() {
+                    for k in keys where seen.insert(k).inserted {
+                        try key.execute(arguments: [k, c.notifiedAt.epochMilliseconds, c.seq, child])
+                    }
+                }
+                for a in c.asked { try ask.execute(arguments: [c.seq, a.name]) }
+                if !c.asked.isEmpty {
+                    try event.execute(arguments: [
+                        c.seq, c.acceptedAt.epochMilliseconds, "researching", c.screening.rag?.rawValue, nil,
+                        "research requested from \(c.asked.map(\.name).joined(separator: ", "))",
+                    ])
+                }
+                if let d {
+                    try event.execute(arguments: [c.seq, d.decidedAt.epochMilliseconds, "decided", d.rag?.rawValue, d.level, "decided: \(d.outcome)"])
+                }
+            }
+            let answer = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO research_answers (case_seq, agency, responded_at, accepted_at, line, late) VALUES (?, ?, ?, ?, ?, ?)")
+            for a in ans {
+                try answer.execute(arguments: [a.seq, a.agency.name, a.respondedAt.epochMilliseconds, a.acceptedAt.epochMilliseconds, a.line, a.late])
+            }
+            let product = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO products (id, case_seq, kind, recipient, delivered_at) VALUES (?, ?, ?, ?, ?)")
+            for (p, at) in ps {
+                try product.execute(arguments: [p.id, p.caseId.map { Int64($0.sequence) }, p.kind.rawValue, p.recipient.name, at.epochMilliseconds])
+            }
+        }
+        self.modelJSON = modelJSON
+    }
+
+    /// Waits for every batch, then checkpoints.
+    public func finish() throws {
+        try flush()
+        writer.sync {}
+        if let f = failureLock.withLock({ failure }) { throw f }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Runs `body` on the writer queue after the batches handed over so far, for files that
+    /// belong with the store's writes.
+    public func afterPending(_ body: @escaping @Sendable () -> Void) {
+        inFlight.wait()
+        writer.async { [inFlight] in
+            body()
+            inFlight.signal()
+        }
+    }
+}
