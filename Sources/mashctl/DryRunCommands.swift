@@ -167,7 +167,7 @@ struct ReplayCommand: ParsableCommand {
               2  bad arguments, an unreadable file, or a sandbox that is not new
             """)
 
-    @Argument(help: ArgumentHelp("NDJSON files of notifications and research answers.", valueName: "FILE"))
+    @Argument(help: ArgumentHelp("NDJSON files of notifications and research answers (with --compare: MODEL_A MODEL_B FILE...).", valueName: "FILE"))
     var files: [String]
 
     @Option(help: ArgumentHelp("A new directory for the results.", valueName: "DIR"))
@@ -179,21 +179,25 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A mashd config file whose [timescales] apply.", valueName: "FILE"))
     var config: String?
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare two models (files, or `standard`).", valueName: "MODEL"))
-    var compare: [String] = []
+    @Flag(help: "Compare two models: the first two arguments are model files (or `standard`), the rest history files.")
+    var compare = false
 
     @Flag(help: "With --compare, list every differing case (default: the first 40).")
     var all = false
 
     func validate() throws {
-        if compare.isEmpty && sandbox == nil { throw ValidationError("give --sandbox DIR, or --compare MODEL_A MODEL_B") }
-        if !compare.isEmpty && compare.count != 2 { throw ValidationError("--compare takes two models") }
-        if files.isEmpty { throw ValidationError("give at least one FILE") }
+        if !compare && sandbox == nil { throw ValidationError("give --sandbox DIR, or --compare MODEL_A MODEL_B") }
+        if compare && files.count < 3 { throw ValidationError("--compare takes MODEL_A MODEL_B and at least one FILE") }
+        if !compare && files.isEmpty { throw ValidationError("give at least one FILE") }
     }
+
+    /// The two models of `--compare`, and the history files.
+    var models: [String] { compare ? Array(files.prefix(2)) : [] }
+    var histories: [String] { compare ? Array(files.dropFirst(2)) : files }
 
     func run() throws {
         var data: [UInt8] = []
-        for f in files {
+        for f in histories {
             guard let d = FileManager.default.contents(atPath: f) else {
                 printError("mashctl replay: cannot read \(f)")
                 throw ExitCode(2)
@@ -201,7 +205,7 @@ struct ReplayCommand: ParsableCommand {
             data += d
             if data.last != 0x0A { data.append(0x0A) }
         }
-        if compare.count == 2 {
+        if compare {
             try runCompare(data)
             return
         }
@@ -232,8 +236,8 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func runCompare(_ data: [UInt8]) throws {
-        let a = try ModelChoice.load(compare[0], config: config)
-        let b = try ModelChoice.load(compare[1], config: config)
+        let a = try ModelChoice.load(models[0], config: config)
+        let b = try ModelChoice.load(models[1], config: config)
         let bar = ProgressBar()
         var results: [[String: ReplayEngine.Result]] = []
         for (i, m) in [a, b].enumerated() {
@@ -254,8 +258,8 @@ struct ReplayCommand: ParsableCommand {
         func name(_ m: (model: RiskModel, identity: ModelIdentity, standard: Bool), _ arg: String) -> String {
             "\(arg) (\(m.identity.name) v\(m.identity.version), \(m.identity.checksum.prefix(12))\(m.standard ? ", the standard" : ""))"
         }
-        print("A: \(name(a, compare[0]))")
-        print("B: \(name(b, compare[1]))")
+        print("A: \(name(a, models[0]))")
+        print("B: \(name(b, models[1]))")
         print("\(ra.count) cases; \(differ.count) differ in level, RAG, outcome or recipients")
         if !differ.isEmpty {
             print("")

@@ -1,0 +1,127 @@
+import Foundation
+import MASHClient
+import Testing
+
+/// The dry run and its tools, as a borough rehearsing go-live uses them.
+@Suite(.serialized)
+struct DryRunTests {
+    @Test func theSameSeedGivesTheSameBytes() throws {
+        let a = try Harness.run(Harness.mashctl, ["generate", "--count", "300", "--seed", "5"])
+        let b = try Harness.run(Harness.mashctl, ["generate", "--count", "300", "--seed", "5"])
+        let c = try Harness.run(Harness.mashctl, ["generate", "--count", "300", "--seed", "6"])
+        #expect(a.status == 0 && !a.out.isEmpty)
+        #expect(a.out == b.out)
+        #expect(a.out != c.out)
+    }
+
+    @Test func generatedNotificationsAreAcceptedByTheRealDaemonWithTheirResearch() throws {
+        let generated = try Harness.run(Harness.mashctl, ["generate", "--count", "400", "--seed", "9", "--faults", "0.1"]).out
+        let lines = generated.split(separator: "\n").map(String.init)
+        let notifications = lines.filter { !$0.contains("\"research/1\"") }
+        #expect(notifications.count == 400)
+        #expect(notifications.contains { $0.contains("\"merlin/1\"") } && notifications.contains { $0.contains("\"la-referral/1\"") })
+        #expect(notifications.contains { $0.contains("\"unborn\":true") || $0.contains("expectedDeliveryDate") }, "no unborn child")
+        #expect(lines.count > notifications.count, "no research answers")
+
+        let dir = Harness.temporaryDirectory("genlive")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = try Harness.start(dir)
+        let replies = try Harness.send(lines, to: daemon.socketPath)
+        #expect(replies.count == lines.count)
+        let firstRefused = replies.first { !$0.ok }?.text ?? ""
+        #expect(replies.allSatisfy { $0.ok }, "\(firstRefused)")
+        // Faults are warnings, never refusals; some children come back (the repeat rule).
+        #expect(replies.filter { !$0.warnings.isEmpty }.count >= 10)
+        let repeats = try Harness.run(Harness.mashctl, ["explain", "--json"], stdin: Data(generated.utf8)).out
+        #expect(repeats.contains("\"rule\":\"repeat\""), "no child was named three times")
+        daemon.stop()
+    }
+
+    /// A live service's files, and everything else under the working directory, are as they
+    /// were; the results are in the sandbox.
+    @Test func replayWritesNothingOutsideItsSandbox() throws {
+        let dir = Harness.temporaryDirectory("sandboxed")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let live = try Harness.start(dir)
+        #expect(try Harness.send([Harness.merlinExample, Harness.laExample], to: live.socketPath).allSatisfy { $0.ok })
+        usleep(300_000)
+        let input = dir + "/history.ndjson"
+        _ = try Harness.run(Harness.mashctl, ["generate", "--count", "300", "--seed", "3", "--out", input])
+        let before = Self.snapshot(dir)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.mashctl)
+        p.arguments = ["replay", input, "--sandbox", dir + "/sandbox"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        // As if run on the live machine, under the live service's environment.
+        p.environment = ["STATE_DIRECTORY": dir + "/state", "RUNTIME_DIRECTORY": dir + "/state", "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let summary = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(summary)")
+        #expect(summary.contains("300 accepted"))
+
+        let after = Self.snapshot(dir)
+        let changed = after.filter { path, stamp in !path.hasPrefix("sandbox/") && before[path] != stamp }.keys.sorted()
+        let removed = before.keys.filter { after[$0] == nil }.sorted()
+        // The live daemon's own WAL and log may move; nothing else may.
+        #expect(changed.filter { !$0.hasPrefix("state/mashd.sqlite") && !$0.hasSuffix(".log") }.isEmpty, "\(changed)")
+        #expect(removed.isEmpty, "\(removed)")
+        #expect(try Harness.counts(dir).cases == 2, "the live store changed")
+        #expect(after.keys.contains("sandbox/mashd.sqlite"))
+        #expect(after.keys.contains { $0.hasPrefix("sandbox/outbox/") && $0.hasSuffix(".ndjson") })
+        // The sandbox reads as a store.
+        let shown = try Harness.run(Harness.mashctl, ["case", "100-01W", "--state-dir", dir + "/sandbox"])
+        #expect(shown.status == 0 && shown.out.contains("\"stage\" : \"decided\""))
+        // A second replay into the same sandbox is refused rather than mixed.
+        let again = try Harness.run(Harness.mashctl, ["replay", input, "--sandbox", dir + "/sandbox"])
+        #expect(again.status == 2 && again.err.contains("new sandbox"))
+        live.stop()
+    }
+
+    /// Every file under `dir`, relative, with its size and modification time.
+    static func snapshot(_ dir: String) -> [String: String] {
+        var out: [String: String] = [:]
+        let e = FileManager.default.enumerator(atPath: dir)
+        while let path = e?.nextObject() as? String {
+            let attrs = try? FileManager.default.attributesOfItem(atPath: dir + "/" + path)
+            guard (attrs?[.type] as? FileAttributeType) != .typeDirectory else { continue }
+            let size = attrs?[.size] as? Int ?? -1
+            let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            out[path] = "\(size)@\(mtime)"
+        }
+        return out
+    }
+
+    @Test func compareShowsWhatALocalVariationChanges() throws {
+        let dir = Harness.temporaryDirectory("compare")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let standard = try Harness.run(Harness.mashctl, ["model"]).out
+        try standard.replacingOccurrences(of: "\"neglect\": 3", with: "\"neglect\": 2")
+            .write(toFile: dir + "/local.json", atomically: true, encoding: .utf8)
+        _ = try Harness.run(Harness.mashctl, ["generate", "--count", "500", "--seed", "4", "--out", dir + "/year.ndjson"])
+        let r = try Harness.run(Harness.mashctl, ["replay", "--compare", "standard", dir + "/local.json", dir + "/year.ndjson"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("500 cases;"))
+        let differ = r.out.split(separator: "\n").first { $0.contains("differ in level") }.flatMap { line in
+            line.split(separator: ";").last?.split(separator: " ").first.flatMap { Int($0) }
+        }
+        #expect((differ ?? 0) > 0, "\(r.out)")
+        #expect(r.out.contains("csc-assessment") && r.out.contains("early-help"))
+        // The same model twice changes nothing.
+        let same = try Harness.run(Harness.mashctl, ["replay", "--compare", "standard", "standard", dir + "/year.ndjson"])
+        #expect(same.out.contains("0 differ"))
+    }
+
+    @Test func explainSaysWhyForTheExamples() throws {
+        let r = try Harness.run(Harness.mashctl, ["explain"], stdin: Data((Harness.merlinExample + "\n" + Harness.laExample + "\n{}\n").utf8))
+        #expect(r.status == 0)
+        #expect(r.out.contains("concern-base-level: level 3"))
+        #expect(r.out.contains("police-high-risk-floor") == false)  // DV is 3 already
+        #expect(r.out.contains("research from police, health, education, housing within 1d"))
+        #expect(r.out.contains("outcome csc-assessment to csc"))
+        #expect(r.out.contains("line 3") && r.out.contains("missing-field"))
+    }
+}
