@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "mashd", "mashctl", "MASHCore", "MASHClient", "MASHWire", "MASHStore",
+                "mashd", "mashctl", "MASHCore", "MASHClient", "MASHWire", "MASHStore", "MASHReplay",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
     ]

@@ -1,5 +1,6 @@
 import HeapModule
 import MASHCore
+import MASHWire
 
 /// Realistic synthetic notifications for benchmarks, dry-run rehearsals, training and tests:
 /// both streams in roughly equal volume, plausible mixes of concerns, children of every age
@@ -53,6 +54,19 @@ public struct NotificationGenerator: Sendable {
         var school: String
         var parent: String
         var parentSurname: String
+    }
+
+    /// The notifications alone (no research answers), each with its source reference, for
+    /// benchmarks and load tests.
+    public static func notifications(count: Int, seed: UInt64) -> [(reference: String, line: String)] {
+        let g = NotificationGenerator(.init(count: count, seed: seed, research: false, model: StandardModel.model))
+        var out: [(reference: String, line: String)] = []
+        out.reserveCapacity(count)
+        g.generate { line in
+            let reference = LineParser.notification(line)?.sourceReference ?? ""
+            out.append((reference, line))
+        }
+        return out
     }
 
     /// Writes every line, in time order, through `emit`.

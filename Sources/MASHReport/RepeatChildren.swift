@@ -53,7 +53,9 @@ struct RepeatChildren {
             }
             let hash = try row.withUnsafeData(atIndex: 0) { data -> UInt64 in
                 var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                if let data { for b in data { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+                data?.withUnsafeBytes { bytes in
+                    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+                }
                 return h
             }
             if let first = firstNodeOfKey[hash] {
@@ -70,29 +72,40 @@ struct RepeatChildren {
         firstNodeOfKey = [:]
         nodeOf = [:]
 
-        // Nodes of groups of 3 or more, grouped by root and in time order.
-        var members: [(root: Int32, time: Int64, seq: Int64)] = []
-        for n in 0..<Int32(nodeSeq.count) {
-            let r = root(n)
-            if size[Int(r)] >= 3 { members.append((r, nodeTime[Int(n)], nodeSeq[Int(n)])) }
+        // Nodes of groups of 3 or more, grouped by root (a counting sort), then each group in
+        // time order.
+        let n = nodeSeq.count
+        var roots = [Int32](repeating: 0, count: n)
+        var start = [Int32](repeating: 0, count: n + 1)
+        for i in 0..<n {
+            let r = root(Int32(i))
+            roots[i] = r
+            if size[Int(r)] >= 3 { start[Int(r) + 1] += 1 }
         }
-        members.sort { ($0.root, $0.time, $0.seq) < ($1.root, $1.time, $1.seq) }
+        for i in 0..<n { start[i + 1] += start[i] }
+        var fill = start
+        var order = [Int32](repeating: 0, count: Int(start[n]))
+        for i in 0..<n where size[Int(roots[i])] >= 3 {
+            order[Int(fill[Int(roots[i])])] = Int32(i)
+            fill[Int(roots[i])] += 1
+        }
         var out: [Child] = []
-        var i = 0
-        while i < members.count {
-            var j = i
+        var members: [(time: Int64, seq: Int64)] = []
+        for r in 0..<n where start[r + 1] - start[r] >= 3 {
+            members.removeAll(keepingCapacity: true)
+            for k in Int(start[r])..<Int(start[r + 1]) {
+                let node = Int(order[k])
+                members.append((nodeTime[node], nodeSeq[node]))
+            }
+            members.sort { ($0.time, $0.seq) < ($1.time, $1.seq) }
             var c = Child(times: [], seqs: [])
-            while j < members.count, members[j].root == members[i].root {
-                // Two children of one case that share a key are one child named once (a case's
-                // nodes share its time, so they are adjacent here).
-                if c.seqs.last != members[j].seq {
-                    c.times.append(members[j].time)
-                    c.seqs.append(members[j].seq)
-                }
-                j += 1
+            for m in members where c.seqs.last != m.seq {
+                // Two children of one case that share a key are one child named once (a
+                // case's nodes share its time, so they are adjacent here).
+                c.times.append(m.time)
+                c.seqs.append(m.seq)
             }
             if c.seqs.count >= 3 { out.append(c) }
-            i = j
         }
         return out
     }

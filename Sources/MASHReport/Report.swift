@@ -54,7 +54,7 @@ public struct Report: Sendable {
 
         // Agencies shown: the standard ones with any request, answer or escalation, and others.
         var used = Set<Int>()
-        for t in a.cells.values {
+        for t in a.tallies {
             for (i, r) in t.research.enumerated() where r.requests + r.onTime + r.late > 0 { used.insert(i) }
             for (i, n) in t.escalatedAgencies.enumerated() where n > 0 { used.insert(i) }
         }
@@ -64,7 +64,7 @@ public struct Report: Sendable {
 
         func section(_ scope: Int32, _ start: FullDate, _ end: FullDate, _ deployment: Int) -> Section {
             func tally(_ b: Int, _ s: StreamKey) -> Tally {
-                a.cells[Aggregator.CellKey(scope: scope, borough: Int32(b), stream: Int8(s.rawValue))] ?? Tally()
+                a.tally(scope, b, s) ?? Tally()
             }
             var boroughs: [BoroughSection] = []
             var byStream: [[Tally]] = [[], []]
@@ -89,7 +89,7 @@ public struct Report: Sendable {
         perDay = a.perDay.enumerated().map { i, n in
             (FullDate.fromDaysSinceEpoch(a.firstDay + i), n[0], n[1])
         }
-        timescales = RAGKey.allCases.map { a.timescales[$0.rawValue] }
+        timescales = a.timescales
     }
 }
 

@@ -149,24 +149,25 @@ extension Report {
         return s + "</svg>\n"
     }
 
-    /// One bar split by screening RAG, with counts and shares.
+    /// One bar split by screening RAG, with counts and shares (legend three to a line).
     func ragChart(_ f: Figures) -> String {
-        let w = 760.0, hgt = 90.0, left = 10.0, barW = 740.0
+        let w = 760.0, hgt = 92.0, left = 10.0, barW = 740.0
         var s = Self.svgOpen(w, hgt, label: "Screening RAG mix")
         let total = max(f.notifications, 1)
         var x = left
-        var items: [(String, String)] = []
         for r in RAGKey.allCases {
             let n = f.rag[r.rawValue]
             let name = r == .none ? "open case" : r.name
-            items.append(("\(name) \(n) (\(Num.tenths(Figures.tenths(n, of: f.notifications)) == "" ? "0.0" : Num.tenths(Figures.tenths(n, of: f.notifications)))%)", Self.ragColours[r.rawValue]))
+            let share = Num.tenths(Figures.tenths(n, of: f.notifications))
+            let lx = left + Double(r.rawValue % 3) * 250, ly = 14 + 18 * Double(r.rawValue / 3)
+            s += Self.rect(lx, ly - 9, 10, 10, Self.ragColours[r.rawValue])
+                + Self.text(lx + 14, ly, "\(name) \(n) (\(share.isEmpty ? "0.0" : share)%)") + "\n"
             guard n > 0 else { continue }
             let bw = barW * Double(n) / Double(total)
-            s += "<g><title>\(Self.esc("\(name): \(n)"))</title>" + Self.rect(x, 30, bw, 28, Self.ragColours[r.rawValue]) + "</g>\n"
+            s += "<g><title>\(Self.esc("\(name): \(n)"))</title>" + Self.rect(x, 52, bw, 28, Self.ragColours[r.rawValue]) + "</g>\n"
             x += bw
         }
-        if f.notifications == 0 { s += Self.text(left, 48, "no notifications") }
-        s += Self.legend(x: left, y: 14, items)
+        if f.notifications == 0 { s += Self.text(left, 70, "no notifications") }
         return s + "</svg>\n"
     }
 

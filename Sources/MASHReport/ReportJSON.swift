@@ -7,11 +7,16 @@ indirect enum JSON {
     case string(String)
     case null
     case array([JSON])
+    /// An array whose elements are made one at a time as they are written, so a long report
+    /// never holds the whole tree.
+    case lazyArray(Int, (Int) -> JSON)
     case object([String: JSON])
 
     static func decimal(_ s: String) -> JSON { s.isEmpty ? .null : .number(s) }
 
-    func write(into out: inout String, indent: Int) {
+    /// Writes into `out`; after each element of a lazy array, hands `out` to `flush` once it
+    /// holds a megabyte or more.
+    func write(into out: inout String, indent: Int, flush: ((inout String) -> Void)? = nil) {
         switch self {
         case .int(let n): out += String(n)
         case .number(let s): out += s
@@ -21,26 +26,40 @@ indirect enum JSON {
             if items.isEmpty { out += "[]"; return }
             out += "[\n"
             for (i, item) in items.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
-                item.write(into: &out, indent: indent + 2)
+                out += JSON.spaces(indent + 2)
+                item.write(into: &out, indent: indent + 2, flush: flush)
                 out += i == items.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: " ", count: indent) + "]"
+            out += JSON.spaces(indent) + "]"
+        case .lazyArray(let count, let element):
+            if count == 0 { out += "[]"; return }
+            out += "[\n"
+            for i in 0..<count {
+                out += JSON.spaces(indent + 2)
+                element(i).write(into: &out, indent: indent + 2, flush: flush)
+                out += i == count - 1 ? "\n" : ",\n"
+                if let flush, out.utf8.count >= 1 << 20 { flush(&out) }
+            }
+            out += JSON.spaces(indent) + "]"
         case .object(let fields):
             if fields.isEmpty { out += "{}"; return }
             out += "{\n"
             // Keys in byte order, so the order is the same on every platform.
-            let keys = fields.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let keys = fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (i, k) in keys.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
+                out += JSON.spaces(indent + 2)
                 JSON.quote(k, into: &out)
                 out += ": "
-                fields[k]!.write(into: &out, indent: indent + 2)
+                fields[k]!.write(into: &out, indent: indent + 2, flush: flush)
                 out += i == keys.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: " ", count: indent) + "}"
+            out += JSON.spaces(indent) + "}"
         }
     }
+
+    static let indents = (0..<24).map { String(repeating: " ", count: $0 * 2) }
+
+    static func spaces(_ n: Int) -> String { n / 2 < indents.count ? indents[n / 2] : String(repeating: " ", count: n) }
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
@@ -67,6 +86,14 @@ indirect enum JSON {
 extension Report {
     /// The report as JSON: sorted keys, stable. See `mashctl report --help` for the fields.
     public func json() -> String {
+        var all = ""
+        json { all += $0 }
+        return all
+    }
+
+    /// The report as JSON, handed to `emit` a piece at a time (a megabyte or so), so a report
+    /// of many periods is never held whole.
+    public func json(_ emit: (String) -> Void) {
         var timescaleFields: [String: JSON] = [:]
         for (i, t) in timescales.enumerated() {
             guard let t else { continue }
@@ -81,12 +108,17 @@ extension Report {
             "selection": .string("cases accepted on the UTC days from..to, both included"),
             "timescales": .object(timescaleFields),
             "range": sectionJSON(range),
-            "periods": .array(periods.map(sectionJSON)),
+            "periods": .lazyArray(periods.count) { sectionJSON(periods[$0]) },
             "perDay": .array(perDay.map { .object(["day": .string($0.day.description), "police": .int($0.police), "local-authority": .int($0.localAuthority)]) }),
         ])
-        var out = ""
-        doc.write(into: &out, indent: 0)
-        return out + "\n"
+        withoutActuallyEscaping(emit) { emit in
+            var out = ""
+            doc.write(into: &out, indent: 0) { buffer in
+                emit(buffer)
+                buffer = ""
+            }
+            emit(out + "\n")
+        }
     }
 
     func sectionJSON(_ s: Section) -> JSON {

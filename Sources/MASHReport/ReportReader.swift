@@ -3,8 +3,8 @@ import GRDB
 import MASHCore
 
 /// Reads a store and makes the report. Rows are streamed with cursors and summed in memory; the
-/// notification text (`line`) is never read, and a decision's JSON is decoded only for the cases
-/// a cheap scan marks as escalated (agencies unanswered, or decided late).
+/// notification text (`line`) is never read, and a decision's JSON is read (by SQLite's JSON
+/// functions, two fields) only for the cases with an escalation product.
 public enum ReportReader {
     /// Opens `DIR/mashd.sqlite` read-only (mashd may be running) and reports on it.
     public static func report(stateDirectory dir: String, _ request: ReportRequest) throws -> Report {
@@ -91,17 +91,22 @@ struct Aggregator {
     var bucketOfDay: [Int] = []
     var boroughs = Interner()
     var agencies = Interner()
+    /// Seeded with the standard outcomes, so their ids are their index there.
     var outcomes = Interner(Report.standardOutcomes)
-    /// Cells by (scope, borough, stream); scope `buckets.count` is the whole range.
-    var cells: [CellKey: Tally] = [:]
-    /// (bucket cell, range cell) pairs, so a case names both with one number.
-    var pairs: [(bucket: Tally, range: Tally)] = []
+    /// Every cell's tally; `cells` finds a cell's index by (scope, borough, stream), scope
+    /// `buckets.count` being the whole range.
+    var tallies: [Tally] = []
+    var cells: [CellKey: Int] = [:]
+    /// (bucket cell, range cell) index pairs, so a case names both with one number.
+    var pairs: [(bucket: Int, range: Int)] = []
+    /// The bucket cell of each pair.
+    var pairKeys: [CellKey] = []
     var pairIndex: [CellKey: Int32] = [:]
     var cases = CaseIndex(minSeq: nil, maxSeq: nil, count: 0)
     /// Notifications per day of the range, police and local authority.
     var perDay: [[Int]]
     /// Per screening RAG: the shortest and longest timescale seen (deadline less acceptance).
-    var timescales: [Int: (min: Int64, max: Int64)] = [:]
+    var timescales: [(min: Int64, max: Int64)?] = [(min: Int64, max: Int64)?](repeating: nil, count: 5)
     var deploymentEscalations: [Int]
 
     struct CellKey: Hashable {
@@ -124,18 +129,24 @@ struct Aggregator {
 
     var rangeScope: Int32 { Int32(buckets.count) }
 
-    mutating func cell(_ scope: Int32, _ borough: Int, _ stream: StreamKey) -> Tally {
+    /// The index of a cell's tally, made empty on first use.
+    mutating func cell(_ scope: Int32, _ borough: Int, _ stream: StreamKey) -> Int {
         let key = CellKey(scope: scope, borough: Int32(borough), stream: Int8(stream.rawValue))
-        if let t = cells[key] { return t }
-        let t = Tally()
-        cells[key] = t
-        return t
+        if let i = cells[key] { return i }
+        tallies.append(Tally())
+        cells[key] = tallies.count - 1
+        return tallies.count - 1
+    }
+
+    func tally(_ scope: Int32, _ borough: Int, _ stream: StreamKey) -> Tally? {
+        cells[CellKey(scope: scope, borough: Int32(borough), stream: Int8(stream.rawValue))].map { tallies[$0] }
     }
 
     mutating func pair(_ bucket: Int, _ borough: Int, _ stream: StreamKey) -> Int32 {
         let key = CellKey(scope: Int32(bucket), borough: Int32(borough), stream: Int8(stream.rawValue))
         if let p = pairIndex[key] { return p }
         pairs.append((cell(Int32(bucket), borough, stream), cell(rangeScope, borough, stream)))
+        pairKeys.append(key)
         pairIndex[key] = Int32(pairs.count - 1)
         return Int32(pairs.count - 1)
     }
@@ -143,6 +154,25 @@ struct Aggregator {
     func bucket(ofMs ms: Int64) -> Int { bucketOfDay[Int(ms.floorDivided(by: ReportDates.dayMs)) - firstDay] }
 
     // MARK: cases
+
+    /// One case as the cases pass reads it.
+    struct CaseRow {
+        var police: Bool
+        var immediateRisk: Bool
+        var accepted: Int64
+        var level: Int?
+        var rag: Int
+        var decidedAt: Int64?
+        var deadline: Int64?
+        var finalLevel: Int?
+        var finalRAG: Int
+        var outcome: Int?
+    }
+
+    /// The case's place in the screening RAG order (red, amber, green, blue, none), in SQL.
+    static func ragIndex(_ column: String) -> String {
+        "CASE \(column) WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 WHEN 'blue' THEN 3 ELSE 4 END"
+    }
 
     mutating func readCases(_ db: Database) throws {
         let start = request.startMs, end = request.endMs
@@ -152,92 +182,71 @@ struct Aggregator {
         cases = CaseIndex(minSeq: bounds?[0], maxSeq: bounds?[1], count: bounds?[2] ?? 0)
         let asOf = request.asOf.epochMilliseconds
         let nfa = outcomes.id("nfa-signpost")
-        // A decision gives an escalation when it has lateBySeconds or a non-empty unanswered
-        // list: a cheap scan of its text marks those (a false mark only costs a look), and only
-        // for them are the escalation products counted and the two fields read from the JSON.
-        let marked = """
-            (decision IS NOT NULL AND (instr(decision, '"lateBySeconds"') > 0 OR instr(decision, '"unanswered":[]') = 0))
-            """
+        let known = Report.standardOutcomes.enumerated().map { "WHEN '\($0.element)' THEN \($0.offset)" }.joined(separator: " ")
+        // Every column before `line` and `decision` in the row, whose text is never read here.
         let cursor = try Row.fetchCursor(
             db,
             sql: """
-                SELECT seq, stream, authority, accepted_at, route, level, rag, decided_at, deadline, final_level, final_rag,
-                       outcome,
-                       CASE WHEN \(marked) THEN (SELECT count(*) FROM products WHERE case_seq = cases.seq AND kind = 'escalation')
-                            ELSE 0 END,
-                       CASE WHEN \(marked) THEN json_extract(decision, '$.unanswered') END,
-                       CASE WHEN \(marked) THEN json_extract(decision, '$.lateBySeconds') END
+                SELECT seq, stream = 'police', authority, accepted_at, route = 'immediate-risk', level, \(Self.ragIndex("rag")),
+                       decided_at, deadline, final_level, \(Self.ragIndex("final_rag")), CASE outcome \(known) ELSE -1 END, outcome
                 FROM cases WHERE accepted_at >= ? AND accepted_at < ?
                 """,
             arguments: [start, end])
         while let row = try cursor.next() {
             let seq: Int64 = row[0]
-            let streamText: String = row[1]
-            let stream: StreamKey = streamText == "police" ? .police : .localAuthority
+            var c = CaseRow(
+                police: row[1], immediateRisk: row[4], accepted: row[3], level: row[5], rag: row[6], decidedAt: row[7],
+                deadline: row[8], finalLevel: row[9], finalRAG: row[10], outcome: nil)
+            let known: Int = row[11]
+            if known >= 0 {
+                c.outcome = known
+            } else if let text = row[12] as String? {
+                c.outcome = outcomes.id(text)
+            }
             let borough = boroughs.id(row[2])
-            let accepted: Int64 = row[3]
-            let route: String = row[4]
-            let level: Int? = row[5]
-            let rag = RAGKey(row[6] as String?)
-            let decidedAt: Int64? = row[7]
-            let deadline: Int64? = row[8]
-            let finalLevel: Int? = row[9]
-            let finalRAG = RAGKey(row[10] as String?)
-            let outcome: String? = row[11]
-            let escalations: Int = row[12]
-
-            let day = Int(accepted.floorDivided(by: ReportDates.dayMs)) - firstDay
+            let stream: StreamKey = c.police ? .police : .localAuthority
+            let day = Int(c.accepted.floorDivided(by: ReportDates.dayMs)) - firstDay
             perDay[day][stream.rawValue] += 1
             let p = pair(bucketOfDay[day], borough, stream)
-            cases[seq] = CaseInfo(deadline: deadline ?? .min, pair: p, decided: decidedAt != nil)
-            if let deadline {
-                let scale = deadline - accepted
-                let old = timescales[rag.rawValue] ?? (scale, scale)
-                timescales[rag.rawValue] = (min(old.min, scale), max(old.max, scale))
+            cases[seq] = CaseInfo(deadline: c.deadline ?? .min, pair: p, decided: c.decidedAt != nil)
+            if let deadline = c.deadline {
+                let scale = deadline - c.accepted
+                let old = timescales[c.rag] ?? (scale, scale)
+                timescales[c.rag] = (min(old.min, scale), max(old.max, scale))
             }
-            let outcomeId = outcome.map { outcomes.id($0) }
-            var unanswered: [Int] = []
-            var late = false
-            if escalations > 0 {
-                unanswered = Self.strings(inJSONArray: row[13] as String?).map { agencies.id($0) }
-                late = !(row[14] as DatabaseValue).isNull
+            Self.add(c, to: &tallies[pairs[Int(p)].bucket], asOf: asOf, nfa: nfa)
+            Self.add(c, to: &tallies[pairs[Int(p)].range], asOf: asOf, nfa: nfa)
+        }
+    }
+
+    static func add(_ c: CaseRow, to t: inout Tally, asOf: Int64, nfa: Int) {
+        t.notifications += 1
+        t.rag[c.rag] += 1
+        if c.immediateRisk { t.immediateRisk += 1 }
+        if let decidedAt = c.decidedAt {
+            t.decided += 1
+            if let deadline = c.deadline {
+                t.time[c.rag].decided += 1
+                if decidedAt <= deadline { t.time[c.rag].onTime += 1 }
+                t.time[c.rag].durations.append(decidedAt - c.accepted)
+            } else {
+                t.time[c.rag].atScreening += 1
             }
-            for t in [pairs[Int(p)].bucket, pairs[Int(p)].range] {
-                t.notifications += 1
-                t.rag[rag.rawValue] += 1
-                if route == "immediate-risk" { t.immediateRisk += 1 }
-                if escalations > 0 {
-                    t.escalations += escalations
-                    if !unanswered.isEmpty { t.escalationsUnanswered += escalations }
-                    if late { t.escalationsLate += escalations }
-                    for id in unanswered { t.escalated(agency: id, escalations) }
-                }
-                if let decidedAt {
-                    t.decided += 1
-                    if let deadline {
-                        t.time[rag.rawValue].decided += 1
-                        if decidedAt <= deadline { t.time[rag.rawValue].onTime += 1 }
-                        t.time[rag.rawValue].durations.append(decidedAt - accepted)
-                    } else {
-                        t.time[rag.rawValue].atScreening += 1
-                    }
-                    if let outcomeId {
-                        t.outcome(outcomeId)
-                        if stream == .police {
-                            t.policeDecided += 1
-                            if outcomeId == nfa { t.policeNFA += 1 }
-                        }
-                    }
-                    if let level, let finalLevel {
-                        let diff = finalLevel - level
-                        t.rerate[diff < 0 ? 0 : min(diff, 3) + 1] += 1
-                        if rag != .none, finalRAG != .none { t.transitions[rag.rawValue * 4 + finalRAG.rawValue] += 1 }
-                    }
-                } else {
-                    t.time[rag.rawValue].pending += 1
-                    if let deadline, asOf > deadline { t.time[rag.rawValue].overdue += 1 }
+            if let outcome = c.outcome {
+                t.outcome(outcome)
+                if c.police {
+                    t.policeDecided += 1
+                    if outcome == nfa { t.policeNFA += 1 }
                 }
             }
+            if let level = c.level, let finalLevel = c.finalLevel {
+                let diff = finalLevel - level
+                t.rerate[diff < 0 ? 0 : min(diff, 3) + 1] += 1
+                if c.rag < 4, c.finalRAG < 4 { t.transitions[c.rag * 4 + c.finalRAG] += 1 }
+            }
+        } else {
+            t.time[c.rag].pending += 1
+            if let deadline = c.deadline, asOf > deadline { t.time[c.rag].overdue += 1 }
         }
     }
 
@@ -255,36 +264,36 @@ struct Aggregator {
             arguments: [cases.minSeq, cases.maxSeq])
         var nextRequest: (seq: Int64, agency: String)? = try requests.next().map { ($0[0], $0[1]) }
         var nextAnswer: (seq: Int64, agency: String, accepted: Int64, late: Bool)? = try answers.next().map { ($0[0], $0[1], $0[2], $0[3]) }
+        var asked: [Int] = []
+        var answered: [(agency: Int, accepted: Int64, late: Bool)] = []
         while nextRequest != nil || nextAnswer != nil {
             let seq = min(nextRequest?.seq ?? .max, nextAnswer?.seq ?? .max)
-            var asked: [String] = []
+            asked.removeAll(keepingCapacity: true)
+            answered.removeAll(keepingCapacity: true)
             while let r = nextRequest, r.seq == seq {
-                asked.append(r.agency)
+                asked.append(agencies.id(r.agency))
                 nextRequest = try requests.next().map { ($0[0], $0[1]) }
             }
-            var answered: [(agency: String, accepted: Int64, late: Bool)] = []
             while let a = nextAnswer, a.seq == seq {
-                answered.append((a.agency, a.accepted, a.late))
+                answered.append((agencies.id(a.agency), a.accepted, a.late))
                 nextAnswer = try answers.next().map { ($0[0], $0[1], $0[2], $0[3]) }
             }
             let info = cases[seq]
             guard info.pair >= 0 else { continue }
             let cellPair = pairs[Int(info.pair)]
-            for agency in asked {
-                let id = agencies.id(agency)
-                let unanswered = info.decided && !answered.contains { $0.agency == agency }
-                for t in [cellPair.bucket, cellPair.range] {
-                    t.agency(id) {
+            for id in asked {
+                let unanswered = info.decided && !answered.contains { $0.agency == id }
+                for t in 0..<2 {
+                    tallies[t == 0 ? cellPair.bucket : cellPair.range].agency(id) {
                         $0.requests += 1
                         if unanswered { $0.unanswered += 1 }
                     }
                 }
             }
             for a in answered {
-                let id = agencies.id(a.agency)
                 let onTime = !a.late && (info.deadline == .min || a.accepted <= info.deadline)
-                for t in [cellPair.bucket, cellPair.range] {
-                    t.agency(id) { if onTime { $0.onTime += 1 } else { $0.late += 1 } }
+                for t in 0..<2 {
+                    tallies[t == 0 ? cellPair.bucket : cellPair.range].agency(a.agency) { if onTime { $0.onTime += 1 } else { $0.late += 1 } }
                 }
             }
         }
@@ -303,8 +312,42 @@ struct Aggregator {
         return parts.map { String($0.dropFirst().dropLast()) }
     }
 
-    /// Escalations about no case (a deployment's local variation), by delivery time.
+    /// Escalation products: each about a case names its reasons in the case's decision
+    /// (`unanswered` agencies, `lateBySeconds`), read with SQLite's JSON functions for those
+    /// cases only; those about no case (a deployment's local variation) count by delivery time.
     mutating func readEscalations(_ db: Database) throws {
+        guard cases.maxSeq >= cases.minSeq else { return try readDeploymentEscalations(db) }
+        // For a range holding a small part of the store, the index by case; else one pass over
+        // every product (the unary + keeps SQLite off the index), which reads far less of the
+        // disk than a look-up per case. CROSS JOIN keeps products the outer loop.
+        let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM cases") ?? 0
+        let narrow = (cases.maxSeq - cases.minSeq + 1) * 10 < last
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT p.case_seq, json_extract(c.decision, '$.unanswered'), json_extract(c.decision, '$.lateBySeconds')
+                FROM products p \(narrow ? "INDEXED BY products_by_case" : "") CROSS JOIN cases c ON c.seq = p.case_seq
+                WHERE p.kind = 'escalation' AND \(narrow ? "" : "+")p.case_seq BETWEEN ? AND ?
+                AND c.accepted_at >= ? AND c.accepted_at < ?
+                """,
+            arguments: [cases.minSeq, cases.maxSeq, request.startMs, request.endMs])
+        while let row = try cursor.next() {
+            let info = cases[row[0]]
+            guard info.pair >= 0 else { continue }
+            let unanswered = Self.strings(inJSONArray: row[1] as String?).map { agencies.id($0) }
+            let late = !(row[2] as DatabaseValue).isNull
+            for t in 0..<2 {
+                let i = t == 0 ? pairs[Int(info.pair)].bucket : pairs[Int(info.pair)].range
+                tallies[i].escalations += 1
+                if !unanswered.isEmpty { tallies[i].escalationsUnanswered += 1 }
+                if late { tallies[i].escalationsLate += 1 }
+                for id in unanswered { tallies[i].escalated(agency: id) }
+            }
+        }
+        try readDeploymentEscalations(db)
+    }
+
+    mutating func readDeploymentEscalations(_ db: Database) throws {
         let deployment = try Row.fetchCursor(
             db,
             sql: "SELECT delivered_at FROM products WHERE case_seq IS NULL AND kind = 'escalation' AND delivered_at >= ? AND delivered_at < ?",
@@ -322,6 +365,12 @@ struct Aggregator {
         var where_: [Int64: (borough: Int, stream: StreamKey)] = [:]
         let look = try db.makeStatement(sql: "SELECT stream, authority FROM cases WHERE seq = ?")
         func place(_ seq: Int64, _ agg: inout Aggregator) throws -> (borough: Int, stream: StreamKey) {
+            // A case of the range: known from the cases pass.
+            let info = agg.cases[seq]
+            if info.pair >= 0 {
+                let key = agg.pairKeys[Int(info.pair)]
+                return (Int(key.borough), key.stream == 0 ? .police : .localAuthority)
+            }
             if let w = where_[seq] { return w }
             let row = try Row.fetchOne(look, arguments: [seq])
             let stream: StreamKey = (row?[0] as String?) == "police" ? .police : .localAuthority
@@ -329,22 +378,41 @@ struct Aggregator {
             where_[seq] = w
             return w
         }
+        // Cells by (scope, borough, stream) in a flat table, for the boroughs known so far: a
+        // child may count in every day of a long range.
+        let known = boroughs.names.count
+        let tableSize = (buckets.count + 1) * known * 2
+        var table = [Int32](repeating: -1, count: tableSize <= 4_000_000 ? tableSize : 0)
+        func cellIndex(_ scope: Int32, _ w: (borough: Int, stream: StreamKey), _ agg: inout Aggregator) -> Int {
+            let k = (Int(scope) * known + w.borough) * 2 + w.stream.rawValue
+            guard w.borough < known, k < table.count else { return agg.cell(scope, w.borough, w.stream) }
+            if table[k] < 0 { table[k] = Int32(agg.cell(scope, w.borough, w.stream)) }
+            return Int(table[k])
+        }
         let start = request.startMs, end = request.endMs
+        var marked: [Int] = []
         for child in children {
             guard child.qualifies(start: start, end: end) else { continue }
-            var scopes: [(scope: Int32, start: Int64, end: Int64)] = [(rangeScope, start, end)]
-            var seen = Set<Int>()
-            for r in child.windowEnds(start: start, end: end) {
-                for b in bucket(ofMs: r.lowerBound)...bucket(ofMs: r.upperBound) where seen.insert(b).inserted {
-                    scopes.append((Int32(b), buckets[b].startMs, buckets[b].endMs))
-                }
+            if let n = child.notifications(start: start, end: end) {
+                let t = cellIndex(rangeScope, try place(n.latest, &self), &self)
+                tallies[t].repeatChildren += 1
+                tallies[t].repeatNotifications += n.count
             }
-            for s in scopes {
-                guard let n = child.notifications(start: s.start, end: s.end) else { continue }
-                let w = try place(n.latest, &self)
-                let t = cell(s.scope, w.borough, w.stream)
-                t.repeatChildren += 1
-                t.repeatNotifications += n.count
+            // The periods in which a qualifying window ends, in order (the windows come in order).
+            marked.removeAll(keepingCapacity: true)
+            for r in child.windowEnds(start: start, end: end) {
+                for b in bucket(ofMs: r.lowerBound)...bucket(ofMs: r.upperBound) where b > (marked.last ?? -1) { marked.append(b) }
+            }
+            // For each, the cases from 365 days before it to its end: two pointers moving forward.
+            var lo = 0, hi = -1
+            for b in marked {
+                let from = buckets[b].startMs - ReportDates.yearMs, to = buckets[b].endMs
+                while lo < child.times.count, child.times[lo] < from { lo += 1 }
+                while hi + 1 < child.times.count, child.times[hi + 1] < to { hi += 1 }
+                guard hi >= lo else { continue }
+                let t = cellIndex(Int32(b), try place(child.seqs[hi], &self), &self)
+                tallies[t].repeatChildren += 1
+                tallies[t].repeatNotifications += hi - lo + 1
             }
         }
     }

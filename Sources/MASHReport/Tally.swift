@@ -79,7 +79,7 @@ struct AgencyTally {
 
 /// Every additive figure of one cell: one period (or the whole range), one borough, one
 /// stream. Larger groupings are sums of cells; percentiles are taken over the merged durations.
-final class Tally {
+struct Tally {
     var notifications = 0
     var rag = [Int](repeating: 0, count: 5)
     var immediateRisk = 0
@@ -103,17 +103,17 @@ final class Tally {
     /// Screening RAG (red, amber, green, blue) to final RAG, 4 x 4, row-major.
     var transitions = [Int](repeating: 0, count: 16)
 
-    func outcome(_ id: Int, _ n: Int = 1) {
+    mutating func outcome(_ id: Int, _ n: Int = 1) {
         if outcomes.count <= id { outcomes += [Int](repeating: 0, count: id + 1 - outcomes.count) }
         outcomes[id] += n
     }
 
-    func agency(_ id: Int, _ body: (inout AgencyTally) -> Void) {
+    mutating func agency(_ id: Int, _ body: (inout AgencyTally) -> Void) {
         if research.count <= id { research += [AgencyTally](repeating: AgencyTally(), count: id + 1 - research.count) }
         body(&research[id])
     }
 
-    func escalated(agency id: Int, _ n: Int = 1) {
+    mutating func escalated(agency id: Int, _ n: Int = 1) {
         if escalatedAgencies.count <= id { escalatedAgencies += [Int](repeating: 0, count: id + 1 - escalatedAgencies.count) }
         escalatedAgencies[id] += n
     }
@@ -122,31 +122,30 @@ final class Tally {
 extension Tally {
     /// The sum of cells, for a view of the report (all, a stream, a borough).
     static func sum(_ tallies: [Tally]) -> Tally {
-        let t = Tally()
+        var t = Tally()
         for o in tallies { t.add(o) }
         return t
     }
 
-    func add(_ o: Tally) {
-        let t = self
-        t.notifications += o.notifications
+    mutating func add(_ o: Tally) {
+        notifications += o.notifications
         for i in 0..<5 {
-            t.rag[i] += o.rag[i]
-            t.time[i].add(o.time[i])
-            t.rerate[i] += o.rerate[i]
+            rag[i] += o.rag[i]
+            time[i].add(o.time[i])
+            rerate[i] += o.rerate[i]
         }
-        t.immediateRisk += o.immediateRisk
-        t.decided += o.decided
-        for (i, n) in o.outcomes.enumerated() { t.outcome(i, n) }
-        t.policeDecided += o.policeDecided
-        t.policeNFA += o.policeNFA
-        t.repeatChildren += o.repeatChildren
-        t.repeatNotifications += o.repeatNotifications
-        for (i, a) in o.research.enumerated() { t.agency(i) { $0.add(a) } }
-        t.escalations += o.escalations
-        t.escalationsUnanswered += o.escalationsUnanswered
-        t.escalationsLate += o.escalationsLate
-        for (i, n) in o.escalatedAgencies.enumerated() { t.escalated(agency: i, n) }
-        for i in 0..<16 { t.transitions[i] += o.transitions[i] }
+        immediateRisk += o.immediateRisk
+        decided += o.decided
+        for (i, n) in o.outcomes.enumerated() { outcome(i, n) }
+        policeDecided += o.policeDecided
+        policeNFA += o.policeNFA
+        repeatChildren += o.repeatChildren
+        repeatNotifications += o.repeatNotifications
+        for (i, a) in o.research.enumerated() { agency(i) { $0.add(a) } }
+        escalations += o.escalations
+        escalationsUnanswered += o.escalationsUnanswered
+        escalationsLate += o.escalationsLate
+        for (i, n) in o.escalatedAgencies.enumerated() { escalated(agency: i, n) }
+        for i in 0..<16 { transitions[i] += o.transitions[i] }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MASHClient
+import MASHReplay
 
 /// `mashctl bench`: measurements through the real daemon, its real socket and real outbox
 /// files. Figures vary with the machine and its load: they are measurements, not assertions.
@@ -27,6 +28,9 @@ struct BenchOptions: ParsableArguments {
 
     @Flag(help: "Keep the state directories and daemon logs instead of removing them.")
     var keep = false
+
+    @Option(help: ArgumentHelp("The daemon's log level: each accepted line logged at info costs time a benchmark would count.", valueName: "LEVEL"))
+    var daemonLogLevel = "warning"
 
     func directory(_ tag: String) -> String { workDir + "/mashd-bench-\(getpid())-\(tag)" }
 
@@ -76,11 +80,10 @@ struct IntakeBench: ParsableCommand {
                 let dir = options.directory("\(mode)-\(n)")
                 defer { options.remove(dir) }
                 let daemon = try DaemonProcess(
-                    executable: exe, stateDirectory: dir, arguments: mode == "off" ? ["--unsafe-synchronous-off"] : [])
-                let generator = SyntheticNotifications(seed: 42, prefix: "B\(mode)\(n)")
-                let perClient = (0..<n).map { c in
-                    stride(from: c, to: lines, by: n).map { Array(generator.line($0).utf8) }
-                }
+                    executable: exe, stateDirectory: dir,
+                    arguments: ["--log-level", options.daemonLogLevel] + (mode == "off" ? ["--unsafe-synchronous-off"] : []))
+                let all = NotificationGenerator.notifications(count: lines, seed: 42)
+                let perClient = (0..<n).map { c in stride(from: c, to: lines, by: n).map { Array(all[$0].line.utf8) } }
                 let bad = LockedCounter()
                 let socketPath = daemon.socketPath
                 let start = Date()

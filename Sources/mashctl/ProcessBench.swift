@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import MASHClient
+import MASHReplay
 
 /// `mashctl bench process`: notifications per second from intake to the last product, with
 /// every research request answered as soon as the case id is known.
@@ -34,15 +35,15 @@ struct ProcessBench: ParsableCommand {
     func run() throws {
         let dir = options.directory("process")
         defer { options.remove(dir) }
-        let daemon = try DaemonProcess(executable: options.executable, stateDirectory: dir)
+        let daemon = try DaemonProcess(executable: options.executable, stateDirectory: dir, arguments: ["--log-level", options.daemonLogLevel])
         defer { daemon.stop() }
-        let generator = SyntheticNotifications(seed: 1, prefix: "P")
+        let all = NotificationGenerator.notifications(count: notifications, seed: 1)
         let socket = daemon.socketPath
         let answersSent = LockedCounter(), failures = LockedCounter()
         let start = Date()
         DispatchQueue.concurrentPerform(iterations: clients * 2) { k in
             let c = k / 2
-            let mine = stride(from: c, to: notifications, by: clients).map { Array(generator.line($0).utf8) }
+            let mine = stride(from: c, to: notifications, by: clients).map { Array(all[$0].line.utf8) }
             if k % 2 == 1 { return }
             let answers = LineQueue()
             let group = DispatchGroup()
@@ -112,7 +113,7 @@ struct LatencyBench: ParsableCommand {
     func run() throws {
         let dir = options.directory("latency")
         defer { options.remove(dir) }
-        let daemon = try DaemonProcess(executable: options.executable, stateDirectory: dir)
+        let daemon = try DaemonProcess(executable: options.executable, stateDirectory: dir, arguments: ["--log-level", options.daemonLogLevel])
         defer { daemon.stop() }
         let socket = daemon.socketPath
         let watch = try OutboxWatch(directories: [dir + "/outbox/police/new", dir + "/outbox/csc/new"])

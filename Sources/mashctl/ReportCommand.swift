@@ -168,21 +168,39 @@ struct ReportCommand: ParsableCommand {
             case .unreadable: throw fail(e.description, 1)
             }
         }
-        let text: String
-        switch format {
-        case "csv": text = report.csv()
-        case "json": text = report.json()
-        case "html": text = report.html()
-        default: text = report.text()
-        }
-        if let out {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw fail("cannot write \(out): \(error.localizedDescription)", 1)
+        // Written a piece at a time: to FILE through a temporary file renamed into place, so a
+        // reader never sees half a report, or to standard output.
+        let target = out.map { $0 + ".tmp-\(getpid())" }
+        let handle: FileHandle
+        if let target {
+            guard FileManager.default.createFile(atPath: target, contents: nil), let h = FileHandle(forWritingAtPath: target) else {
+                throw fail("cannot write \(out!)", 1)
             }
+            handle = h
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            handle = FileHandle.standardOutput
+        }
+        do {
+            func emit(_ s: String) throws { try handle.write(contentsOf: Data(s.utf8)) }
+            switch format {
+            case "csv": try emit(report.csv())
+            case "html": try emit(report.html())
+            case "json":
+                var failure: (any Error)? = nil
+                report.json { piece in
+                    guard failure == nil else { return }
+                    do { try emit(piece) } catch { failure = error }
+                }
+                if let failure { throw failure }
+            default: try emit(report.text())
+            }
+            if let target, let out {
+                try handle.close()
+                if rename(target, out) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: out]) }
+            }
+        } catch {
+            if let target { unlink(target) }
+            throw fail("cannot write \(out ?? "standard output"): \(error.localizedDescription)", 1)
         }
     }
 }

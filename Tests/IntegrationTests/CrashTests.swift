@@ -1,5 +1,6 @@
 import Foundation
 import MASHClient
+import MASHReplay
 import MASHStore
 import Testing
 
@@ -47,11 +48,8 @@ struct CrashTests {
         let dir = Harness.temporaryDirectory("crash")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let total = 10_000, connections = 4, kills = 20
-        let generator = SyntheticNotifications(seed: 7, prefix: "CR")
-        let all = (0..<total).map { n -> (ref: String, bytes: [UInt8]) in
-            let ref = n % 2 == 0 ? "CR-M\(n)" : "CR-L\(n)"
-            return (ref, Array(generator.line(n).utf8))
-        }
+        let all = NotificationGenerator.notifications(count: total, seed: 7).map { (ref: $0.reference, bytes: Array($0.line.utf8)) }
+        #expect(Set(all.map(\.ref)).count == total)
         let senders = (0..<connections).map { c in Sender(lines: stride(from: c, to: total, by: connections).map { all[$0] }) }
 
         var daemon = try Harness.start(dir)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MASHClient
+import MASHReplay
 import Testing
 
 /// kill -9 while the process engine works: research requests, decisions and products under a
@@ -102,14 +103,10 @@ struct ProcessCrashTests {
     @Test func killNineDuringTheProcessDecidesEachCaseOnceAndDeliversEachProductOnce() throws {
         let dir = Harness.temporaryDirectory("pcrash")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let total = 2000, kills = 20
-        let generator = SyntheticNotifications(seed: 11, prefix: "PC")
-        let lines = (0..<total).map { n -> (ref: String, line: String) in
-            var line = generator.line(n)
-            if n % 10 == 0 { line = line.replacingOccurrences(of: "\"officerRisk\":", with: "\"immediateRisk\":true,\"officerRisk\":") }
-            if n % 10 == 5 { line = line.replacingOccurrences(of: "\"description\":", with: "\"openCase\":true,\"description\":") }
-            return (n % 2 == 0 ? "PC-M\(n)" : "PC-L\(n)", line)
-        }
+        let total = 3000, kills = 20
+        // Realistic notifications (every RAG, immediate risk, open cases); their research
+        // answers are sent by the feeders as soon as each case id is known.
+        let lines = NotificationGenerator.notifications(count: total, seed: 11).map { (ref: $0.reference, line: $0.line) }
         let feeders = (0..<4).map { c in Feeder(stride(from: c, to: total, by: 4).map { lines[$0] }) }
         let outbox = dir + "/state/outbox"
 
@@ -162,7 +159,7 @@ struct ProcessCrashTests {
         collector.collect()
         daemon.stop()
 
-        #expect(unfinishedAtKill.filter { $0 > 0 }.count >= kills - 2, "kills struck idle daemons: \(unfinishedAtKill)")
+        #expect(unfinishedAtKill.filter { $0 > 0 }.count >= kills * 3 / 4, "kills struck idle daemons: \(unfinishedAtKill)")
         #expect(selfCrashes > 0, "the crash point between delivery and record was never reached")
         let db = try DatabaseQueue(path: dir + "/state/mashd.sqlite", configuration: { var c = Configuration(); c.readonly = true; return c }())
         let counts = try db.read { db in
