@@ -113,12 +113,22 @@ struct ProcessCrashTests {
         // Besides the kills, mashd exits by itself now and then in the narrowest window: products
         // in outboxes, not yet recorded.
         let crashy = ["MASHD_TEST_CRASH_AFTER_DELIVERY": "0.05"]
-        var daemon = try Harness.start(dir, environment: crashy)
+        var selfCrashes = 0
+        let collector = Collector(outbox)
+        /// Starts mashd; the crash point may strike while it recovers, before it listens.
+        func start() throws -> DaemonProcess {
+            for _ in 0..<50 {
+                if let d = try? Harness.start(dir, environment: crashy) { return d }
+                selfCrashes += 1
+                collector.collect()
+            }
+            return try Harness.start(dir, environment: crashy)
+        }
+        var daemon = try start()
         let socket = daemon.socketPath
         let stopAt = Date().addingTimeInterval(600)
         let group = DispatchGroup()
         for f in feeders { DispatchQueue.global().async(group: group) { f.run(socket: socket, until: stopAt) } }
-        let collector = Collector(outbox)
         let collecting = LockedInt()
         DispatchQueue.global().async(group: group) {
             while collecting.value == 0 {
@@ -129,7 +139,6 @@ struct ProcessCrashTests {
         // Each kill strikes while cases are part-way through the process. While mashd is down
         // the collector claims what it finds, as a real one would.
         var unfinishedAtKill: [Int] = []
-        var selfCrashes = 0
         for _ in 0..<kills {
             let busyBy = Date().addingTimeInterval(3)
             while try Self.unfinished(dir) == 0, Date() < busyBy { usleep(10_000) }
@@ -138,7 +147,7 @@ struct ProcessCrashTests {
             if !daemon.process.isRunning { selfCrashes += 1 }
             daemon.stop(signal: SIGKILL)
             collector.collect()
-            daemon = try Harness.start(dir, environment: crashy)
+            daemon = try start()
         }
         // Then without kills, restarting after each crash-point exit until the work is done.
         while try !(feeders.allSatisfy(\.done) && Self.unfinished(dir) == 0), Date() < stopAt {
@@ -146,7 +155,7 @@ struct ProcessCrashTests {
             if !daemon.process.isRunning {
                 selfCrashes += 1
                 collector.collect()
-                daemon = try Harness.start(dir, environment: crashy)
+                daemon = try start()
             }
         }
         daemon.stop()
