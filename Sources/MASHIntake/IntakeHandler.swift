@@ -109,10 +109,12 @@ final class IntakeHandler: ChannelDuplexHandler {
         switch outcome {
         case .accepted(let id, let ref, let rag, let duplicate, let warnings):
             bytes = IntakeReply.accepted(line: n, id: id.text, ref: ref, rag: rag, duplicate: duplicate, warnings: warnings)
-            var m: Logger.Metadata = ["event": duplicate ? "duplicate" : "accepted", "case": "\(id)", "format": "\(format)"]
-            if let rag { m["rag"] = "\(rag)" } else if let agency = ref.split(separator: "/").last { m["agency"] = "\(agency)" }
-            if !warnings.isEmpty { m["count"] = "\(warnings.count)" }
-            logger.info(duplicate ? "intake line was a duplicate" : "intake line accepted", metadata: m)
+            if logger.logLevel <= .info {
+                var m: Logger.Metadata = ["event": duplicate ? "duplicate" : "accepted", "case": "\(id)", "format": "\(format)"]
+                if let rag { m["rag"] = "\(rag)" } else if let agency = ref.split(separator: "/").last { m["agency"] = "\(agency)" }
+                if !warnings.isEmpty { m["count"] = "\(warnings.count)" }
+                logger.info(duplicate ? "intake line was a duplicate" : "intake line accepted", metadata: m)
+            }
             Meters.intakeLine(format: format, result: duplicate ? "duplicate" : "accepted")
         case .rejected(let error):
             logRejected(n, error, format: format)

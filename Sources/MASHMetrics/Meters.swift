@@ -17,10 +17,24 @@ public enum Meters {
         }
     }
 
+    struct LineKey: Hashable {
+        var format: String
+        var result: String
+    }
+
+    private static let lineCounters = NIOLockedValueBox([LineKey: Counter]())
+
     /// An intake line by format ("unknown" when unreadable) and result (accepted, duplicate, or
-    /// the error code).
+    /// the error code). On the intake path: one dictionary lookup, no string building.
     public static func intakeLine(format: String, result: String) {
-        counter("mashd_intake_lines_total", [("format", format), ("result", result)]).increment()
+        let key = LineKey(format: format, result: result)
+        let c = lineCounters.withLockedValue { cache in
+            if let c = cache[key] { return c }
+            let made = counter("mashd_intake_lines_total", [("format", format), ("result", result)])
+            cache[key] = made
+            return made
+        }
+        c.increment()
     }
 
     public static func product(agency: String, kind: String) {
