@@ -35,16 +35,17 @@ deps:
 		$(SUDO) apt-get install -y $$missing || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; }; \
 	fi
 
+# The products only: the tests' fixture harness imports Testing, which only test builds have.
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build --product mashd && $(SWIFT) build --product mashctl
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product mashd && $(SWIFT) build -c release --product mashctl
 
 # The Swift standard library and Foundation linked in: the binaries need only libc,
 # libsystemd and libsqlite3 on the target.
 release-static: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --product mashd && $(SWIFT) build -c release --static-swift-stdlib --product mashctl
 
 install: release-static
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
@@ -73,7 +74,7 @@ e2e: release-static
 	tests/e2e/run.sh
 
 run: build
-	$(SWIFT) run mashd --state-dir $(STATE)
+	$(SWIFT) run --skip-build mashd --state-dir $(STATE)
 
 test: deps
 	$(SWIFT) test

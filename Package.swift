@@ -138,17 +138,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
-        // Tests.
+        // Tests. The adapters' golden-fixture harness is shared by their three test targets.
+        .target(name: "AdapterFixtureHarness", dependencies: ["MASHCore", "MASHWire"], path: "Tests/AdapterFixtureHarness"),
         .testTarget(name: "MASHCoreTests", dependencies: ["MASHCore"]),
         .testTarget(name: "MASHWireTests", dependencies: ["MASHCore", "MASHWire"]),
         .testTarget(
-            name: "MerlinAdapterTests", dependencies: ["MerlinAdapter", "MASHWire", "MASHCore"],
+            name: "MerlinAdapterTests", dependencies: ["AdapterFixtureHarness", "MerlinAdapter", "MASHWire", "MASHCore"],
             path: "adapters/merlin/Tests", exclude: ["Fixtures"]),
         .testTarget(
-            name: "LAReferralAdapterTests", dependencies: ["LAReferralAdapter", "MASHWire", "MASHCore"],
+            name: "LAReferralAdapterTests", dependencies: ["AdapterFixtureHarness", "LAReferralAdapter", "MASHWire", "MASHCore"],
             path: "adapters/la-referral/Tests", exclude: ["Fixtures"]),
         .testTarget(
-            name: "ResearchAdapterTests", dependencies: ["ResearchAdapter", "MASHWire", "MASHCore"],
+            name: "ResearchAdapterTests", dependencies: ["AdapterFixtureHarness", "ResearchAdapter", "MASHWire", "MASHCore"],
             path: "adapters/research/Tests", exclude: ["Fixtures"]),
         .testTarget(
             name: "MASHStoreTests",
