@@ -140,8 +140,11 @@ let package = Package(
 
         // Tests. The adapters' golden-fixture harness is shared by their three test targets.
         .target(name: "AdapterFixtureHarness", dependencies: ["MASHCore", "MASHWire"], path: "Tests/AdapterFixtureHarness"),
-        .testTarget(name: "MASHCoreTests", dependencies: ["MASHCore"]),
-        .testTarget(name: "MASHWireTests", dependencies: ["MASHCore", "MASHWire"]),
+        // The standard model built by hand from MASH.md's tables, for the core's and the wire
+        // layer's tests alike.
+        .target(name: "HandStandardModel", dependencies: ["MASHCore"], path: "Tests/HandStandardModel"),
+        .testTarget(name: "MASHCoreTests", dependencies: ["MASHCore", "HandStandardModel"]),
+        .testTarget(name: "MASHWireTests", dependencies: ["MASHCore", "MASHWire", "HandStandardModel"]),
         .testTarget(
             name: "MerlinAdapterTests", dependencies: ["AdapterFixtureHarness", "MerlinAdapter", "MASHWire", "MASHCore"],
             path: "adapters/merlin/Tests", exclude: ["Fixtures"]),

@@ -1,3 +1,4 @@
+import HandStandardModel
 import MASHCore
 import Testing
 

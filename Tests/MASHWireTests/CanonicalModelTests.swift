@@ -1,4 +1,5 @@
 import Foundation
+import HandStandardModel
 import MASHCore
 import MASHWire
 import Testing

@@ -1,10 +1,11 @@
 import MASHCore
 
-/// `london-standard` version 1, typed by hand from the tables of MASH.md. The core tests may not
-/// depend on MASHWire, so they cannot read `StandardModel.model`; this is an independent copy.
-enum HandStandardModel {
+/// `london-standard` version 1, typed by hand from the tables of MASH.md: the expectation the
+/// core tests screen with (they may not depend on MASHWire) and the wire tests compare the
+/// embedded model with, kept in one place.
+public enum HandStandardModel {
     /// MASH.md "Concern codes and base levels", as the table writes the codes.
-    static let baseLevels: [(code: String, level: Int)] = [
+    public static let baseLevels: [(code: String, level: Int)] = [
         ("sexual-abuse", 4), ("fgm", 4), ("trafficking", 4), ("sexual-exploitation", 4),
         ("physical-abuse", 3), ("domestic-abuse", 3), ("neglect", 3), ("criminal-exploitation", 3),
         ("missing", 3), ("radicalisation", 3), ("self-harm", 3), ("honour-based-abuse", 3),
@@ -14,12 +15,12 @@ enum HandStandardModel {
         ("other", 1),
     ]
 
-    static func code(_ s: String) -> ConcernCode {
+    public static func code(_ s: String) -> ConcernCode {
         guard let c = ConcernCode(rawValue: s) else { fatalError("MASH.md concern code \(s) is not a ConcernCode") }
         return c
     }
 
-    static let model = RiskModel(
+    public static let model = RiskModel(
         name: "london-standard", version: 1,
         concernLevels: Dictionary(uniqueKeysWithValues: baseLevels.map { (code($0.code), $0.level) }),
         policeHighRiskFloor: 3,
