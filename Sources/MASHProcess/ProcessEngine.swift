@@ -28,8 +28,15 @@ public final class ProcessEngine: Service, Sendable {
         /// outbox and the store does not know it. Set from `MASHD_TEST_CRASH_AFTER_DELIVERY`.
         public var crashAfterDelivery: Double
 
-        public init(workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount), batch: Int = 64, crashAfterDelivery: Double = 0) {
+        /// How long a general worker waits at most for intake to pause before its next batch.
+        public var intakeYield: Duration
+
+        public init(
+            workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount), batch: Int = 64,
+            intakeYield: Duration = .milliseconds(250), crashAfterDelivery: Double = 0
+        ) {
             self.workers = workers
+            self.intakeYield = intakeYield
             self.batch = batch
             self.crashAfterDelivery = crashAfterDelivery
         }
@@ -44,7 +51,11 @@ public final class ProcessEngine: Service, Sendable {
     let queue = CaseQueue()
     /// Threads for the blocking part of a batch (building products, writing files, fsync):
     /// blocking there keeps Swift's cooperative threads free for intake and the Red lane.
+    /// Background work runs at a lower CPU priority (nice 10), so that on a busy machine
+    /// acknowledging upstream lines comes before filing Green products; Red work has a pool of
+    /// its own at normal priority.
     let blocking: NIOThreadPool
+    let urgentBlocking: NIOThreadPool
     let watch = ResearchWatch()
     /// Cases whose products may already be partly in outboxes (after a crash or a failed step).
     private let uncertain = LockedSet()
@@ -66,8 +77,10 @@ public final class ProcessEngine: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.progress = progress
-        self.blocking = NIOThreadPool(numberOfThreads: configuration.workers + 1)
+        self.blocking = NIOThreadPool(numberOfThreads: configuration.workers)
         self.blocking.start()
+        self.urgentBlocking = NIOThreadPool(numberOfThreads: 1)
+        self.urgentBlocking.start()
     }
 
     /// Rebuilds the queue and the research watch from the store. Run before intake opens.
@@ -126,6 +139,7 @@ public final class ProcessEngine: Service, Sendable {
             self.queue.stop()
         }
         try await blocking.shutdownGracefully()
+        try await urgentBlocking.shutdownGracefully()
     }
 
     private func deadlines() async {
@@ -136,7 +150,9 @@ public final class ProcessEngine: Service, Sendable {
     }
 
     private func work(urgentOnly: Bool) async {
-        while let items = await queue.take(limit: urgentOnly ? 8 : configuration.batch, urgentOnly: urgentOnly) {
+        while true {
+            if !urgentOnly { await yieldToIntake() }
+            guard let items = await queue.take(limit: urgentOnly ? 8 : configuration.batch, urgentOnly: urgentOnly) else { return }
             do {
                 try await process(items)
                 queue.done(items.map(\.sequence))
@@ -151,6 +167,17 @@ public final class ProcessEngine: Service, Sendable {
                 try? await Task.sleep(for: .seconds(1))
                 queue.push(items)
             }
+        }
+    }
+
+    /// Intake first: while lines are arriving, a general worker waits for a gap, up to
+    /// `intakeYield`, before its next batch. Acknowledging a line is what makes it safe, so a
+    /// burst is taken in at full speed and worked off after. Red work is not held back: the
+    /// urgent lane never waits here. The bound keeps the rest moving under a sustained flood.
+    private func yieldToIntake() async {
+        let until = ContinuousClock.now + configuration.intakeYield
+        while store.intakeActive(within: .milliseconds(20)), ContinuousClock.now < until, !queue.isStopped {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
@@ -241,7 +268,9 @@ public final class ProcessEngine: Service, Sendable {
         // Urgent products first: they are the ones someone is waiting for.
         let outbox = self.outbox
         let (sureProducts, unsureProducts) = (sure, unsure)
-        try await blocking.runIfActive {
+        let urgent = priority == .urgent
+        try await (urgent ? urgentBlocking : blocking).runIfActive {
+            if !urgent { BackgroundPriority.lowerCurrentThread() }
             try outbox.deliver(sureProducts.filter { $0.kind == .urgentStrategy }, skipDelivered: false)
             try outbox.deliver(sureProducts.filter { $0.kind != .urgentStrategy }, skipDelivered: false)
             try outbox.deliver(unsureProducts, skipDelivered: true)

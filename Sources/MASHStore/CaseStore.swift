@@ -20,6 +20,8 @@ public final class CaseStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let gate = WriteGate()
+    /// Intake's shortcut past queries that would find nothing; nil when reading only.
+    let index: IntakeIndex?
 
     /// Who is writing, for the order of writes (see `WriteGate`).
     public enum WritePriority: Sendable {
@@ -31,6 +33,10 @@ public final class CaseStore: Sendable {
     func write<T: Sendable>(_ priority: WriteGate.Priority, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await gate.run(priority) { try await pool.write(updates) }
     }
+
+    /// Whether intake is committing lines now or did within `interval`: background work
+    /// waits for a gap (see `ProcessEngine`).
+    public func intakeActive(within interval: Duration) -> Bool { gate.intakeActive(within: interval) }
 
     /// Opens (creating if need be) and migrates the store at `path`.
     public init(path: String, durability: Durability = .full) throws {
@@ -49,6 +55,7 @@ public final class CaseStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         try StoreSchema.migrator.migrate(pool)
+        index = try pool.read { try IntakeIndex($0) }
     }
 
     /// Opens an existing store for reading only, for `mashctl` while the daemon runs or not.
@@ -62,6 +69,7 @@ public final class CaseStore: Sendable {
         config.label = "mashctl.store"
         config.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: config)
+        index = nil
     }
 
     /// The writer connection's `synchronous` setting: 2 is FULL.
@@ -83,7 +91,8 @@ public final class CaseStore: Sendable {
     {
         do {
             return try await write(.intake) { db in
-                var tx = try IntakeTransaction(db: db, acceptedAt: acceptedAt, model: model)
+                guard let index = self.index else { throw StoreError("the store was opened for reading only") }
+                var tx = try IntakeTransaction(db: db, acceptedAt: acceptedAt, model: model, index: index)
                 let outcomes = try lines.map { try tx.accept($0) }
                 return (outcomes, tx.events)
             }
@@ -164,3 +173,4 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
 }
+

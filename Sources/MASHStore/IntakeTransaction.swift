@@ -11,6 +11,7 @@ struct IntakeTransaction {
     let acceptedAt: Timestamp
     let model: ScreeningModel
     let modelJSON: String
+    let index: IntakeIndex
     var nextSequence: Int64
     /// What the process engine must hear of this group once it has committed.
     var events: [IntakeEvent] = []
@@ -21,8 +22,9 @@ struct IntakeTransaction {
         return e
     }()
 
-    init(db: Database, acceptedAt: Timestamp, model: ScreeningModel) throws {
+    init(db: Database, acceptedAt: Timestamp, model: ScreeningModel, index: IntakeIndex) throws {
         self.db = db
+        self.index = index
         self.acceptedAt = acceptedAt
         self.model = model
         self.modelJSON = String(decoding: try Self.encoder.encode(model.identity), as: UTF8.self)
@@ -38,7 +40,7 @@ struct IntakeTransaction {
 
     mutating func accept(_ n: MASHNotification, _ prepared: IntakeLine) throws -> CommitOutcome {
         let line = prepared.line
-        if let first = try Row.fetchOne(
+        if index.mayHave(reference: n.sourceReference, format: line.format), let first = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, rag, route FROM cases WHERE format = ? AND source_ref = ?"),
             arguments: [line.format, n.sourceReference])
         {
@@ -68,6 +70,7 @@ struct IntakeTransaction {
             .newCase(
                 WorkItem(sequence: seq, step: .start, rag: screening.rag, due: acceptedAt),
                 CaseFacts(caseId: id, notification: n, screening: screening, screeningModel: model.identity, acceptedAt: acceptedAt, deadline: nil)))
+        index.add(reference: n.sourceReference, format: line.format, keys: prepared.childKeys.joined())
         let insertKey = try db.cachedStatement(
             sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
         var seen = Set<String>()
@@ -93,7 +96,7 @@ struct IntakeTransaction {
         var most = 0
         for childKeys in keys {
             var cases = Set<Int64>()
-            for key in childKeys {
+            for key in childKeys where index.mayHave(key: key) {
                 cases.formUnion(try Int64.fetchAll(find, arguments: [key, lower, upper, limit]))
             }
             most = max(most, min(cases.count, limit))

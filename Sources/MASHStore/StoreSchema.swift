@@ -97,6 +97,25 @@ enum StoreSchema {
                     );
                     """)
         }
+        m.registerMigration("v3-child-keys") { db in
+            // Child keys in one b-tree: intake inserts several per notification, and a table
+            // with a rowid and two indexes made that three b-tree inserts each, the largest
+            // part of a commit's time. Every reader looks rows up by key.
+            try db.execute(
+                sql: """
+                    CREATE TABLE child_keys_v3 (
+                        key TEXT NOT NULL,
+                        notified_at INTEGER NOT NULL,
+                        case_seq INTEGER NOT NULL REFERENCES cases(seq),
+                        child INTEGER NOT NULL,
+                        PRIMARY KEY (key, notified_at, case_seq, child)
+                    ) WITHOUT ROWID;
+                    INSERT OR IGNORE INTO child_keys_v3 (key, notified_at, case_seq, child)
+                        SELECT key, notified_at, case_seq, child FROM child_keys;
+                    DROP TABLE child_keys;
+                    ALTER TABLE child_keys_v3 RENAME TO child_keys;
+                    """)
+        }
         return m
     }
 }

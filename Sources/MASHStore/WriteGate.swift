@@ -13,6 +13,9 @@ final class WriteGate: Sendable {
 
     private struct State {
         var busy = false
+        /// An intake write holds the gate.
+        var intakeWriting = false
+        var lastIntake = ContinuousClock.now - .seconds(3600)
         var waiters: [[CheckedContinuation<Void, Never>]] = Array(repeating: [], count: Priority.allCases.count)
     }
 
@@ -20,8 +23,24 @@ final class WriteGate: Sendable {
 
     func run<T>(_ priority: Priority, _ body: () async throws -> T) async throws -> T {
         await acquire(priority)
-        defer { release() }
+        if priority == .intake { state.withLockedValue { $0.intakeWriting = true } }
+        defer {
+            if priority == .intake {
+                state.withLockedValue {
+                    $0.intakeWriting = false
+                    $0.lastIntake = .now
+                }
+            }
+            release()
+        }
         return try await body()
+    }
+
+    /// Intake is writing, waiting to write, or wrote within `interval`: lines are arriving.
+    func intakeActive(within interval: Duration) -> Bool {
+        state.withLockedValue { s in
+            s.intakeWriting || !s.waiters[Priority.intake.rawValue].isEmpty || ContinuousClock.now - s.lastIntake < interval
+        }
     }
 
     private func acquire(_ priority: Priority) async {

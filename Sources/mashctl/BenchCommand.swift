@@ -79,15 +79,15 @@ struct IntakeBench: ParsableCommand {
             for n in counts {
                 let dir = options.directory("\(mode)-\(n)")
                 defer { options.remove(dir) }
+                let all = NotificationGenerator.notifications(count: lines, seed: 42)
+                let perClient = (0..<n).map { c in stride(from: c, to: lines, by: n).map { Array(all[$0].line.utf8) } }
                 let daemon = try DaemonProcess(
                     executable: exe, stateDirectory: dir,
                     arguments: ["--log-level", options.daemonLogLevel] + (mode == "off" ? ["--unsafe-synchronous-off"] : []))
-                let all = NotificationGenerator.notifications(count: lines, seed: 42)
-                let perClient = (0..<n).map { c in stride(from: c, to: lines, by: n).map { Array(all[$0].line.utf8) } }
                 let bad = LockedCounter()
                 let socketPath = daemon.socketPath
                 let start = Date()
-                DispatchQueue.concurrentPerform(iterations: n) { c in
+                ClientThreads.run(n) { c in
                     do {
                         let client = try IntakeClient(socketPath: socketPath)
                         var got = 0

@@ -40,14 +40,12 @@ struct ProcessBench: ParsableCommand {
         let all = NotificationGenerator.notifications(count: notifications, seed: 1)
         let socket = daemon.socketPath
         let answersSent = LockedCounter(), failures = LockedCounter()
+        let perClient = (0..<clients).map { c in stride(from: c, to: notifications, by: clients).map { Array(all[$0].line.utf8) } }
         let start = Date()
-        DispatchQueue.concurrentPerform(iterations: clients * 2) { k in
-            let c = k / 2
-            let mine = stride(from: c, to: notifications, by: clients).map { Array(all[$0].line.utf8) }
-            if k % 2 == 1 { return }
+        ClientThreads.run(clients) { c in
+            let mine = perClient[c]
             let answers = LineQueue()
-            let group = DispatchGroup()
-            DispatchQueue.global().async(group: group) {
+            let group = ClientThreads.start {
                 do {
                     try IntakeClient(socketPath: socket).exchange(answers) { if !$0.ok { failures.add(1) } }
                 } catch { failures.add(1) }
@@ -124,7 +122,7 @@ struct LatencyBench: ParsableCommand {
         }
         let failures = LockedCounter()
         let fillStart = Date()
-        DispatchQueue.concurrentPerform(iterations: 4) { c in
+        ClientThreads.run(4) { c in
             let lines = stride(from: c, to: greens, by: 4).map { referral("G-\($0)", "emotional-abuse", child: $0) }
             do { try IntakeClient(socketPath: socket).exchange(lines) { if !$0.ok { failures.add(1) } } } catch { failures.add(1) }
         }
@@ -135,8 +133,7 @@ struct LatencyBench: ParsableCommand {
         let queue = LineQueue()
         let sentAt = LockedDates()
         var ids: [Int: String] = [:]
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
+        let group = ClientThreads.start {
             do {
                 try IntakeClient(socketPath: socket).exchange(queue) { reply in
                     if reply.ok, let id = reply.id { sentAt.name(reply.line - 1, id) } else { failures.add(1) }

@@ -164,6 +164,6 @@ struct CaseStoreTests {
         let migrations = try await DatabaseQueue(path: dir + "/mashd.sqlite").read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1-intake", "v2-process"])
+        #expect(migrations == ["v1-intake", "v2-process", "v3-child-keys"])
     }
 }
