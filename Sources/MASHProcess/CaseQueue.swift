@@ -37,6 +37,9 @@ final class CaseQueue: Sendable {
 
     var isStopped: Bool { state.withLockedValue { $0.stopped } }
 
+    /// The next item is urgent (Red, or an open case).
+    var nextIsUrgent: Bool { state.withLockedValue { $0.heap.min?.isUrgent ?? false } }
+
     /// Nothing queued and nothing in progress.
     var isIdle: Bool { state.withLockedValue { $0.heap.isEmpty && $0.inProgress.isEmpty } }
 

@@ -53,7 +53,8 @@ public final class ProcessEngine: Service, Sendable {
     /// blocking there keeps Swift's cooperative threads free for intake and the Red lane.
     /// Background work runs at a lower CPU priority (nice 10), so that on a busy machine
     /// acknowledging upstream lines comes before filing Green products; Red work has a pool of
-    /// its own at normal priority.
+    /// its own at normal priority (two threads: the urgent lane, and a general worker that took
+    /// Red work from the top of the queue).
     let blocking: NIOThreadPool
     let urgentBlocking: NIOThreadPool
     let watch = ResearchWatch()
@@ -79,7 +80,7 @@ public final class ProcessEngine: Service, Sendable {
         self.progress = progress
         self.blocking = NIOThreadPool(numberOfThreads: configuration.workers)
         self.blocking.start()
-        self.urgentBlocking = NIOThreadPool(numberOfThreads: 1)
+        self.urgentBlocking = NIOThreadPool(numberOfThreads: 2)
         self.urgentBlocking.start()
     }
 
@@ -173,10 +174,11 @@ public final class ProcessEngine: Service, Sendable {
     /// Intake first: while lines are arriving, a general worker waits for a gap, up to
     /// `intakeYield`, before its next batch. Acknowledging a line is what makes it safe, so a
     /// burst is taken in at full speed and worked off after. Red work is not held back: the
-    /// urgent lane never waits here. The bound keeps the rest moving under a sustained flood.
+    /// urgent lane never waits here, and neither does a general worker when Red work is next.
+    /// The bound keeps the rest moving under a sustained flood.
     private func yieldToIntake() async {
         let until = ContinuousClock.now + configuration.intakeYield
-        while store.intakeActive(within: .milliseconds(20)), ContinuousClock.now < until, !queue.isStopped {
+        while store.intakeActive(within: .milliseconds(20)), ContinuousClock.now < until, !queue.isStopped, !queue.nextIsUrgent {
             try? await Task.sleep(for: .milliseconds(5))
         }
     }

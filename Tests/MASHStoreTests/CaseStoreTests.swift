@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import MASHAdapters
 import MASHCore
-import MASHStore
+@testable import MASHStore
 import MASHWire
 import Testing
 
@@ -165,5 +165,72 @@ struct CaseStoreTests {
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
         #expect(migrations == ["v1-intake", "v2-process", "v3-child-keys"])
+    }
+
+    /// The in-memory index that lets intake skip reads is rebuilt from the disk: after a
+    /// reopen, an old reference is still a duplicate and an old child still a repeat.
+    @Test func aReopenedStoreStillFindsDuplicatesAndRepeats() async throws {
+        let child = #""firstName":"Ava","lastName":"Khan","dob":"2016-01-01""#
+        let first = try await commit([
+            Self.referral("R-1", at: "2026-01-10T09:00:00Z", concerns: #"["emotional-abuse"]"#, child: child),
+            Self.referral("R-2", at: "2026-02-10T09:00:00Z", concerns: #"["emotional-abuse"]"#, child: child),
+        ])
+        #expect(first.map(rag) == ["green", "green"])
+        let reopened = try CaseStore(path: dir + "/mashd.sqlite")
+        let again = await reopened.commit(
+            [
+                try line(Self.referral("R-1", at: "2026-01-10T09:00:00Z", concerns: #"["emotional-abuse"]"#, child: child)),
+                try line(Self.referral("R-3", at: "2026-03-10T09:00:00Z", concerns: #"["emotional-abuse"]"#, child: child)),
+            ], acceptedAt: Self.now, model: .standard)
+        guard case .accepted(let id, _, _, true, _) = again[0] else {
+            Issue.record("R-1 again: \(again[0])")
+            return
+        }
+        #expect(id == CaseID(sequence: 1))
+        #expect(rag(again[1]) == "amber")
+        #expect(try reopened.counts().cases == 3)
+    }
+
+    /// Migration v3 rebuilds the child keys table: a store made before it keeps its history.
+    @Test func childKeysSurviveTheMigrationToOneBTree() async throws {
+        let path = dir + "/v2.sqlite"
+        let child = #""firstName":"Ava","lastName":"Khan","dob":"2016-01-01""#
+        do {
+            let old = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(old, upTo: "v2-process")
+            let store = try CaseStore(path: dir + "/tmp.sqlite")
+            _ = await store.commit(
+                [
+                    try line(Self.referral("M-1", at: "2026-01-10T09:00:00Z", concerns: #"["emotional-abuse"]"#, child: child)),
+                    try line(Self.referral("M-2", at: "2026-02-10T09:00:00Z", concerns: #"["emotional-abuse"]"#, child: child)),
+                ], acceptedAt: Self.now, model: .standard)
+            // Copy the rows into the v2 store, as a v2 mashd would have written them.
+            let source = dir + "/tmp.sqlite"
+            try await old.writeWithoutTransaction { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [source])
+                let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('cases')").joined(separator: ", ")
+                try db.execute(sql: "INSERT INTO cases (\(columns)) SELECT \(columns) FROM src.cases")
+                try db.execute(sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) SELECT key, notified_at, case_seq, child FROM src.child_keys")
+            }
+            try old.close()
+        }
+        let keysBefore = try await DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM child_keys") }
+        #expect((keysBefore ?? 0) >= 2)
+        let migrated = try CaseStore(path: path)
+        let keysAfter = try await DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM child_keys") }
+        #expect(keysAfter == keysBefore)
+        let out = await migrated.commit(
+            [try line(Self.referral("M-3", at: "2026-03-10T09:00:00Z", concerns: #"["emotional-abuse"]"#, child: child))],
+            acceptedAt: Self.now, model: .standard)
+        #expect(out.map(rag) == ["amber"])
+    }
+
+    /// Background work waits while intake writes, and for a moment after.
+    @Test func intakeIsActiveWhileAndJustAfterItCommits() async throws {
+        #expect(!store.intakeActive(within: .milliseconds(20)))
+        _ = try await commit([Self.referral("A-1")])
+        #expect(store.intakeActive(within: .seconds(60)))
+        try await Task.sleep(for: .milliseconds(60))
+        #expect(!store.intakeActive(within: .milliseconds(20)))
     }
 }
