@@ -157,6 +157,7 @@ let package = Package(
         .testTarget(
             name: "MASHStoreTests",
             dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MASHOutboxTests", dependencies: ["MASHOutbox", "MASHCore"]),
         .testTarget(
             name: "MASHReportTests",
             dependencies: ["MASHReport", "MASHStore", "MASHCore", .product(name: "GRDB", package: "GRDB.swift")]),

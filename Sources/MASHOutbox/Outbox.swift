@@ -9,6 +9,16 @@ import MASHCore
 public final class Outbox: Sendable {
     public let root: String
 
+    /// How a batch's files are made durable before they are renamed into `new/`.
+    public enum Sync: Sendable {
+        /// One `syncfs` for the whole batch: the cheapest per file, but it also waits for
+        /// every other dirty page on the filesystem (the store's, other batches').
+        case filesystem
+        /// One `fdatasync` per file: its cost is the batch's own data only, so urgent work
+        /// is not held up by whatever else is waiting to be written.
+        case eachFile
+    }
+
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let description: String
     }
@@ -30,7 +40,7 @@ public final class Outbox: Sendable {
     /// collector may have claimed it, with `:2,FLAGS`) is left alone: after a crash, a product
     /// is rebuilt under the same id and must not arrive twice. Returns the ids delivered now.
     @discardableResult
-    public func deliver(_ products: [Product], skipDelivered: Bool) throws(Failure) -> [String] {
+    public func deliver(_ products: [Product], skipDelivered: Bool, sync: Sync = .filesystem) throws(Failure) -> [String] {
         guard !products.isEmpty else { return [] }
         var pending = products
         if skipDelivered {
@@ -64,10 +74,22 @@ public final class Outbox: Sendable {
                 }
                 written += n
             }
-            if syncDescriptor < 0 { syncDescriptor = fd } else { close(fd) }
+            if sync == .eachFile {
+                // 2. Make it durable.
+                let synced = fdatasync(fd) == 0
+                let f = synced ? nil : failure("cannot fsync \(path)")
+                close(fd)
+                if let f { throw f }
+            } else if syncDescriptor < 0 {
+                syncDescriptor = fd
+            } else {
+                close(fd)
+            }
         }
         // 2. Make them durable: one syncfs for the batch.
-        guard mashd_syncfs(syncDescriptor) == 0 else { throw failure("syncfs on \(root)") }
+        if sync == .filesystem {
+            guard mashd_syncfs(syncDescriptor) == 0 else { throw failure("syncfs on \(root)") }
+        }
         // 3. Rename into new/, then 4. fsync each new/ once.
         var touched = Set<String>()
         for p in pending {

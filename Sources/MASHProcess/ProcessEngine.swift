@@ -273,9 +273,12 @@ public final class ProcessEngine: Service, Sendable {
         let urgent = priority == .urgent
         try await (urgent ? urgentBlocking : blocking).runIfActive {
             if !urgent { BackgroundPriority.lowerCurrentThread() }
-            try outbox.deliver(sureProducts.filter { $0.kind == .urgentStrategy }, skipDelivered: false)
-            try outbox.deliver(sureProducts.filter { $0.kind != .urgentStrategy }, skipDelivered: false)
-            try outbox.deliver(unsureProducts, skipDelivered: true)
+            // Red work syncs its own files only: a syncfs would also wait for every dirty page
+            // of the Green work and the store, and a Red case's wait would grow with them.
+            let sync: Outbox.Sync = urgent ? .eachFile : .filesystem
+            try outbox.deliver(sureProducts.filter { $0.kind == .urgentStrategy }, skipDelivered: false, sync: sync)
+            try outbox.deliver(sureProducts.filter { $0.kind != .urgentStrategy }, skipDelivered: false, sync: sync)
+            try outbox.deliver(unsureProducts, skipDelivered: true, sync: sync)
         }
         if configuration.crashAfterDelivery > 0, Double.random(in: 0..<1) < configuration.crashAfterDelivery {
             logger.critical(
