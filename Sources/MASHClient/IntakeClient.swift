@@ -15,7 +15,15 @@ public final class IntakeClient {
 
     public init(socketPath: String) throws(Failure) {
         self.socketPath = socketPath
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // The descriptor is stored only once connected: a class whose stored properties are
+        // all set runs its deinit when init throws, and that would close it a second time,
+        // closing whatever another thread had opened under the same number meanwhile (it once
+        // broke a test's log file and its store).
+        fd = try Self.connect(socketPath)
+    }
+
+    private static func connect(_ socketPath: String) throws(Failure) -> CInt {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -29,13 +37,14 @@ public final class IntakeClient {
             raw[bytes.count] = 0
         }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard rc == 0 else {
             let why = String(cString: strerror(errno))
             close(fd)
             throw Failure(description: "cannot connect to \(socketPath): \(why) (is mashd running?)")
         }
+        return fd
     }
 
     deinit { close(fd) }
