@@ -14,27 +14,24 @@ enum PermissionResolver {
                     "config: permissions.\"\(format)\": not a format mashd reads (\(Adapters.formats.sorted().joined(separator: ", ")))",
                     exitCode: StartupError.config)
             }
-            var uids = Set<uid_t>(), gids = Set<gid_t>()
-            for user in who.users {
-                if let n = uid_t(user) {
-                    uids.insert(n)
-                } else if let pw = getpwnam(user) {
-                    uids.insert(pw.pointee.pw_uid)
-                } else {
-                    throw StartupError("config: permissions.\"\(format)\".users: no user \"\(user)\" on this system", exitCode: StartupError.config)
-                }
-            }
-            for group in who.groups {
-                if let n = gid_t(group) {
-                    gids.insert(n)
-                } else if let gr = getgrnam(group) {
-                    gids.insert(gr.pointee.gr_gid)
-                } else {
-                    throw StartupError("config: permissions.\"\(format)\".groups: no group \"\(group)\" on this system", exitCode: StartupError.config)
-                }
-            }
+            let uids = try ids(who.users, "user", format, numeric: { uid_t($0) }, named: { getpwnam($0)?.pointee.pw_uid })
+            let gids = try ids(who.groups, "group", format, numeric: { gid_t($0) }, named: { getgrnam($0)?.pointee.gr_gid })
             rules[format] = .init(uids: uids, gids: gids)
         }
         return IntakePermissions(rules: rules)
+    }
+
+    /// Each name as a number, or looked up by name; an unknown name stops the start.
+    private static func ids<ID: Hashable>(
+        _ names: [String], _ what: String, _ format: String, numeric: (String) -> ID?, named: (String) -> ID?
+    ) throws(StartupError) -> Set<ID> {
+        var out = Set<ID>()
+        for name in names {
+            guard let id = numeric(name) ?? named(name) else {
+                throw StartupError("config: permissions.\"\(format)\".\(what)s: no \(what) \"\(name)\" on this system", exitCode: StartupError.config)
+            }
+            out.insert(id)
+        }
+        return out
     }
 }

@@ -39,7 +39,9 @@ public final class MetricsServer: Service, Sendable {
         switch endpoint {
         case .unix(let path):
             server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
-            chmod(path, 0o666)
+            guard chmod(path, 0o666) == 0 else {
+                throw IntakeServerError("cannot set mode on \(path): \(String(cString: strerror(errno)))")
+            }
             logger.info("metrics on \(path)")
         case .loopback(let host, let port):
             server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)

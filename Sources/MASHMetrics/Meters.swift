@@ -5,16 +5,10 @@ import NIOConcurrencyHelpers
 /// and dimensions are fixed here, and each metric object is made once and reused, so a hot
 /// path pays for an increment, not a lookup. No dimension ever carries personal data.
 public enum Meters {
-    private static let counters = NIOLockedValueBox([String: Counter]())
+    private static let counters = MetricCache<[String], Counter>()
 
     static func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return counters.withLockedValue { c in
-            if let existing = c[key] { return existing }
-            let made = Counter(label: label, dimensions: dimensions)
-            c[key] = made
-            return made
-        }
+        counters.get([label] + dimensions.flatMap { [$0.0, $0.1] }) { Counter(label: label, dimensions: dimensions) }
     }
 
     struct LineKey: Hashable {
@@ -22,19 +16,14 @@ public enum Meters {
         var result: String
     }
 
-    private static let lineCounters = NIOLockedValueBox([LineKey: Counter]())
+    private static let lineCounters = MetricCache<LineKey, Counter>()
 
     /// An intake line by format ("unknown" when unreadable) and result (accepted, duplicate, or
     /// the error code). On the intake path: one dictionary lookup, no string building.
     public static func intakeLine(format: String, result: String) {
-        let key = LineKey(format: format, result: result)
-        let c = lineCounters.withLockedValue { cache in
-            if let c = cache[key] { return c }
-            let made = counter("mashd_intake_lines_total", [("format", format), ("result", result)])
-            cache[key] = made
-            return made
-        }
-        c.increment()
+        lineCounters.get(LineKey(format: format, result: result)) {
+            counter("mashd_intake_lines_total", [("format", format), ("result", result)])
+        }.increment()
     }
 
     public static func product(agency: String, kind: String) {
@@ -56,16 +45,10 @@ public enum Meters {
     /// Time from acceptance to decision.
     public static let decisionLatency = Timer(label: "mashd_decision_latency_seconds", preferredDisplayUnit: .seconds)
 
-    private static let gauges = NIOLockedValueBox([String: Gauge]())
+    private static let gauges = MetricCache<[String], Gauge>()
 
     static func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return gauges.withLockedValue { g in
-            if let existing = g[key] { return existing }
-            let made = Gauge(label: label, dimensions: dimensions)
-            g[key] = made
-            return made
-        }
+        gauges.get([label] + dimensions.flatMap { [$0.0, $0.1] }) { Gauge(label: label, dimensions: dimensions) }
     }
 
     /// Cases by stage and screening RAG, and the engine's queue, refreshed with the status.
@@ -75,5 +58,20 @@ public enum Meters {
 
     public static func queueDepth(rag: String, count: Int) {
         gauge("mashd_queue_depth", [("rag", rag)]).record(count)
+    }
+}
+
+/// Metric objects made once per key and reused: making one registers it with the backend, and
+/// a hot path should pay for a lookup, not a registration.
+final class MetricCache<Key: Hashable & Sendable, Metric: Sendable>: Sendable {
+    private let made = NIOLockedValueBox([Key: Metric]())
+
+    func get(_ key: Key, make: () -> Metric) -> Metric {
+        made.withLockedValue { m in
+            if let existing = m[key] { return existing }
+            let new = make()
+            m[key] = new
+            return new
+        }
     }
 }

@@ -30,57 +30,25 @@ extension Report {
         h += "<p>\(a.notifications) notifications: police \(range.streams[0].notifications), local authority \(range.streams[1].notifications).</p>\n"
         h += Self.section("Notifications per day by stream", volumesChart())
         h += Self.section("Screening RAG mix", ragChart(a))
-        var rows: [[String]] = [["", "total", "red", "amber", "green", "blue", "open case", "immediate risk"]]
-        func volumeRow(_ label: String, _ f: Figures) -> [String] { [label, String(f.notifications)] + f.rag.map(String.init) + [String(f.immediateRisk)] }
-        rows.append(volumeRow("all", a))
-        for s in StreamKey.allCases { rows.append(volumeRow(s.label, range.streams[s.rawValue])) }
-        for b in range.boroughs {
-            rows.append(volumeRow("\(b.name) (\(b.gss))", b.all))
-            for s in StreamKey.allCases { rows.append(volumeRow("\(b.name): \(s.label)", b.streams[s.rawValue])) }
-        }
-        h += Self.table(rows)
+        h += Self.table(volumeRows { b, s in "\(b.name): \(s.label)" })
 
         h += "<h2>Timeliness</h2>\n<p class=\"note\">Hours from intake to decision against the deadline the screening RAG set. Blue and open cases are decided at screening and have no deadline.</p>\n"
         h += Self.section("Median and 95th percentile hours to decision, against each timescale", timelinessChart(a))
-        rows = [["RAG", "timescale", "decided", "on time", "on time %", "median h", "p95 h", "decided at screening", "pending", "overdue"]]
-        for r in RAGKey.allCases {
-            let t = a.time[r.rawValue]
-            rows.append([
-                r == .none ? "open case" : r.name, timescaleText(r), String(t.decided), String(t.onTime), Num.tenths(t.onTimeTenths),
-                Num.hundredths(t.medianHundredths), Num.hundredths(t.p95Hundredths), String(t.atScreening), String(t.pending), String(t.overdue),
-            ])
-        }
-        let t = a.allTime
-        rows.append([
-            "all", "", String(t.decided), String(t.onTime), Num.tenths(t.onTimeTenths), Num.hundredths(t.medianHundredths),
-            Num.hundredths(t.p95Hundredths), String(t.atScreening), String(t.pending), String(t.overdue),
-        ])
-        h += Self.table(rows)
+        h += Self.table(timelinessRows())
 
         h += "<h2>Outcomes</h2>\n"
         h += Self.section("Outcomes by stream", outcomesChart())
-        rows = [[""] + outcomes + ["decided", "nfa-signpost %"]]
-        for s in StreamKey.allCases {
-            let f = range.streams[s.rawValue]
-            rows.append([s.label] + f.outcomes.map(String.init) + [String(f.decided), s == .police ? Num.tenths(f.policeNFATenths) : ""])
-        }
-        h += Self.table(rows)
+        h += Self.table(outcomeRows())
 
         h += "<h2>Repeat notifications</h2>\n"
         h += "<p>\(a.repeatChildren) children named in 3 or more cases within 365 days (a window ending in the range); \(a.repeatNotifications) notifications about them from 365 days before the range to its end.</p>\n"
 
         h += "<h2>Research per agency</h2>\n"
         h += Self.section("Research answers per agency: on time, late, and requests unanswered", researchChart(a))
-        rows = [["agency", "requests", "answers on time", "answers late", "unanswered (decided cases)"]]
-        for (i, name) in agencies.enumerated() {
-            let r = a.research[i]
-            if r.requests + r.onTime + r.late == 0 { continue }
-            rows.append([name, String(r.requests), String(r.onTime), String(r.late), String(r.unanswered)])
-        }
-        h += Self.table(rows)
+        h += Self.table(researchRows())
 
         h += "<h2>Escalations</h2>\n"
-        rows = [["reason", "count"], ["about cases, all", String(a.escalations)], ["agencies unanswered", String(a.escalationsUnanswered)],
+        var rows = [["reason", "count"], ["about cases, all", String(a.escalations)], ["agencies unanswered", String(a.escalationsUnanswered)],
                 ["decided late", String(a.escalationsLate)]]
         for (i, name) in agencies.enumerated() where a.escalatedAgencies[i] > 0 { rows.append(["unanswered: \(name)", String(a.escalatedAgencies[i])]) }
         rows.append(["deployment (local variation)", String(range.deploymentEscalations)])
@@ -88,26 +56,10 @@ extension Report {
 
         h += "<h2>Re-rating between screening and decision</h2>\n"
         h += "<p>Compared \(a.rerate.reduce(0, +)): unchanged \(a.rerate[1]), raised \(a.raised) (by 1: \(a.rerate[2]), by 2: \(a.rerate[3]), by 3: \(a.rerate[4])), lowered \(a.rerate[0]).</p>\n"
-        rows = [["screening \\ final", "red", "amber", "green", "blue"]]
-        for from in 0..<4 { rows.append([RAGKey(rawValue: from)!.name] + (0..<4).map { String(a.transitions[from * 4 + $0]) }) }
-        h += Self.table(rows)
+        h += Self.table(transitionRows())
 
         h += "<h2>Per \(request.period.rawValue)</h2>\n"
-        rows = [[
-            "period", "total", "police", "local authority", "red", "amber", "green", "blue", "open case", "decided", "on time %",
-            "median h", "p95 h", "police nfa %", "repeat children", "escalations", "raised",
-        ]]
-        for p in periods {
-            let f = p.all
-            rows.append(
-                [p.start == p.end ? p.start.description : "\(p.start) to \(p.end)", String(f.notifications),
-                 String(p.streams[0].notifications), String(p.streams[1].notifications)]
-                    + f.rag.map(String.init)
-                    + [String(f.decided), Num.tenths(f.allTime.onTimeTenths), Num.hundredths(f.allTime.medianHundredths),
-                       Num.hundredths(f.allTime.p95Hundredths), Num.tenths(f.policeNFATenths), String(f.repeatChildren),
-                       String(f.escalations + p.deploymentEscalations), String(f.raised)])
-        }
-        h += Self.table(rows)
+        h += Self.table(periodRows(compact: false))
         h += "</body>\n</html>\n"
         return h
     }

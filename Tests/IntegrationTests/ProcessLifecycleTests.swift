@@ -120,4 +120,17 @@ struct ProcessLifecycleTests {
         #expect(field.isEmpty || r.err.contains(field), "\(r.err)")
         #expect(r.err.contains(message), "\(r.err)")
     }
+
+    /// A permission naming a user or group the system does not have stops the start, naming it:
+    /// a feed must not be locked out silently.
+    @Test(arguments: [("users", "user", "no-such-user-mashd"), ("groups", "group", "no-such-group-mashd")])
+    func anUnknownUserOrGroupInPermissionsStopsTheStart(key: String, what: String, name: String) throws {
+        let dir = Harness.temporaryDirectory("badperm")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[permissions.\"merlin/1\"]\n\(key) = [\"root\", \"\(name)\"]\n"
+            .write(toFile: dir + "/mashd.toml", atomically: true, encoding: .utf8)
+        let r = try Harness.run(Harness.mashd, ["--state-dir", dir + "/state", "--config", dir + "/mashd.toml"])
+        #expect(r.status == 78)
+        #expect(r.err.contains("permissions.\"merlin/1\".\(key): no \(what) \"\(name)\" on this system"), "\(r.err)")
+    }
 }
