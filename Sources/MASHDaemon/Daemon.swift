@@ -155,7 +155,8 @@ public enum Daemon {
             store: store, model: model,
             configuration: .init(maximumBatch: options.config.maximumBatch ?? 2048),
             clock: clock, logger: logger, onCommit: { engine.intakeCommitted($0) })
-        let ready = ReadySignal(parts: 2)
+        // READY waits for the intake and control sockets, and the metrics socket if any.
+        let ready = ReadySignal(parts: options.config.metricsEnabled ? 3 : 2)
         let intake = IntakeServer(
             configuration: .init(
                 listeners: listeners, adapters: Adapters.all, adapterContext: AdapterContext(agencies: Set(agencies)),
@@ -210,9 +211,20 @@ public enum Daemon {
             let endpoint: MetricsServer.Endpoint =
                 options.config.metricsListen.map { .loopback(host: $0.host, port: $0.port) }
                 ?? .unix(options.config.metricsSocket ?? controlDirectory + "/metrics.sock")
-            services.append(.init(service: MetricsServer(endpoint: endpoint, group: group, logger: logger) { registry.emitToBuffer() }))
+            services.append(
+                .init(
+                    service: MetricsServer(endpoint: endpoint, group: group, logger: logger, listening: { ready.signal() }) {
+                        registry.emitToBuffer()
+                    }))
         }
         services.append(.init(service: systemd))
+        // A service that fails or ends early (a socket that cannot be bound) stops the others
+        // the orderly way, lines in flight committed and answered, and mashd exits with the
+        // error; cancelling them instead would drop those lines' answers.
+        for i in services.indices {
+            services[i].failureTerminationBehavior = .gracefullyShutdownGroup
+            services[i].successTerminationBehavior = .gracefullyShutdownGroup
+        }
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -228,6 +240,7 @@ public enum Daemon {
         do {
             try await serviceGroup.run()
         } catch {
+            logger.critical("mashd stopped on an error", metadata: ["error": "\(error)"])
             try? await group.shutdownGracefully()
             throw error
         }

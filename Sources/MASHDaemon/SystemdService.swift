@@ -30,7 +30,9 @@ final class SystemdService: Service, Sendable {
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            await ready.wait()
+            // A shutdown before every socket listens (one failed to bind) ends the wait.
+            let isReady = await cancelWhenGracefulShutdown { await self.ready.wait() }
+            guard isReady else { return }
             notifier.ready(status: await status())
             logger.info("ready", metadata: ["event": "recovery"])
             await withDiscardingTaskGroup { group in
@@ -67,30 +69,48 @@ final class SystemdService: Service, Sendable {
     }
 }
 
-/// Fulfilled once every part (the intake sockets, the control sockets) says it listens.
+/// Fulfilled once every part (the intake sockets, the control sockets, the metrics socket)
+/// says it listens. A wait ends early, returning false, when its task is cancelled: a part
+/// that failed to bind never signals, and the service group then stops everything.
 final class ReadySignal: Sendable {
-    private let state: NIOLockedValueBox<(left: Int, waiters: [CheckedContinuation<Void, Never>])>
-
-    init(parts: Int) { state = NIOLockedValueBox((parts, [])) }
-
-    func signal() {
-        let waiters = state.withLockedValue { s -> [CheckedContinuation<Void, Never>] in
-            s.left -= 1
-            guard s.left <= 0 else { return [] }
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        waiters.forEach { $0.resume() }
+    private struct State {
+        var left: Int
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var next = 0
     }
 
-    func wait() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLockedValue { s -> Bool in
-                if s.left <= 0 { return true }
-                s.waiters.append(c)
-                return false
+    private let state: NIOLockedValueBox<State>
+
+    init(parts: Int) { state = NIOLockedValueBox(State(left: parts)) }
+
+    func signal() {
+        let waiters = state.withLockedValue { s -> [CheckedContinuation<Bool, Never>] in
+            s.left -= 1
+            guard s.left <= 0 else { return [] }
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
+        }
+        waiters.forEach { $0.resume(returning: true) }
+    }
+
+    /// True once every part listens; false if cancelled first.
+    func wait() async -> Bool {
+        let id = state.withLockedValue { s -> Int in
+            s.next += 1
+            return s.next
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+                let now = state.withLockedValue { s -> Bool? in
+                    if s.left <= 0 { return true }
+                    if Task.isCancelled { return false }
+                    s.waiters[id] = c
+                    return nil
+                }
+                if let now { c.resume(returning: now) }
             }
-            if now { c.resume() }
+        } onCancel: {
+            state.withLockedValue { $0.waiters.removeValue(forKey: id) }?.resume(returning: false)
         }
     }
 }

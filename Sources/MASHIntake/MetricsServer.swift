@@ -17,9 +17,15 @@ public final class MetricsServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let exposition: @Sendable () -> [UInt8]
+    /// Called once the socket listens: READY waits for it.
+    private let listening: @Sendable () -> Void
 
-    public init(endpoint: Endpoint, group: any EventLoopGroup, logger: Logger, exposition: @escaping @Sendable () -> [UInt8]) {
+    public init(
+        endpoint: Endpoint, group: any EventLoopGroup, logger: Logger, listening: @escaping @Sendable () -> Void = {},
+        exposition: @escaping @Sendable () -> [UInt8]
+    ) {
         self.endpoint = endpoint
+        self.listening = listening
         self.group = group
         self.logger = logger
         self.exposition = exposition
@@ -38,15 +44,24 @@ public final class MetricsServer: Service, Sendable {
         let server: NIOAsyncChannel<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>, Never>
         switch endpoint {
         case .unix(let path):
-            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            do {
+                server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            } catch {
+                throw IntakeServerError("cannot serve metrics on \(path): \(Self.reason(error))")
+            }
             guard chmod(path, 0o666) == 0 else {
                 throw IntakeServerError("cannot set mode on \(path): \(String(cString: strerror(errno)))")
             }
             logger.info("metrics on \(path)")
         case .loopback(let host, let port):
-            server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
+            do {
+                server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
+            } catch {
+                throw IntakeServerError("cannot serve metrics on \(host):\(port) ([metrics] listen): \(Self.reason(error))")
+            }
             logger.info("metrics on http://\(host):\(port)/metrics")
         }
+        listening()
         try await withGracefulShutdownHandler {
             try await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
@@ -58,6 +73,12 @@ public final class MetricsServer: Service, Sendable {
         } onGracefulShutdown: {
             server.channel.close(promise: nil)
         }
+    }
+
+    /// The system's words for a failed bind ("Address already in use"), not NIO's call site.
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? IOError { return String(cString: strerror(e.errnoCode)) }
+        return "\(error)"
     }
 
     /// Reads the request head (up to its blank line), then writes the metrics.

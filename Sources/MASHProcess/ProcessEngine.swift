@@ -128,15 +128,22 @@ public final class ProcessEngine: Service, Sendable {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await self.work(urgentOnly: true) }
-                for _ in 0..<self.configuration.workers {
-                    group.addTask { await self.work(urgentOnly: false) }
+        // A graceful shutdown and a cancellation (the service group's answer to another
+        // service failing) both stop the queue: every loop here ends when it is stopped, and
+        // none may spin on a cancelled sleep.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    group.addTask { await self.work(urgentOnly: true) }
+                    for _ in 0..<self.configuration.workers {
+                        group.addTask { await self.work(urgentOnly: false) }
+                    }
+                    group.addTask { await self.deadlines() }
                 }
-                group.addTask { await self.deadlines() }
+            } onGracefulShutdown: {
+                self.queue.stop()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             self.queue.stop()
         }
         try await blocking.shutdownGracefully()
@@ -165,7 +172,10 @@ public final class ProcessEngine: Service, Sendable {
                 // Some products may be out: look before writing them again.
                 uncertain.insert(Set(items.map(\.sequence)))
                 queue.done(items.map(\.sequence))
+                // Stopping: the cases stay in the store, and the next start takes them up.
+                if queue.isStopped { return }
                 try? await Task.sleep(for: .seconds(1))
+                if queue.isStopped { return }
                 queue.push(items)
             }
         }

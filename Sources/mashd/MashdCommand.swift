@@ -58,6 +58,8 @@ struct MashdCommand: AsyncParsableCommand {
 
             EXIT STATUS
               0   stopped cleanly
+              1   a part failed while starting or running, for instance the metrics address
+                  was in use: the others stopped in order, and the error is logged and printed
               64  bad usage (for instance a socket path too long)
               73  the state directory or the store cannot be created or opened
               75  another mashd holds the state directory
@@ -116,6 +118,11 @@ struct MashdCommand: AsyncParsableCommand {
         } catch let e as StartupError {
             FileHandle.standardError.write(Data("mashd: \(e.description)\n".utf8))
             throw ExitCode(e.exitCode)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            FileHandle.standardError.write(Data("mashd: \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

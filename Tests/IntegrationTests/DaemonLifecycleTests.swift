@@ -88,4 +88,48 @@ struct DaemonLifecycleTests {
         }
         #expect(!r.out.contains("unsafe"), "the benchmark-only flag must stay hidden")
     }
+
+    /// A metrics address already in use once left mashd spinning a core, deaf to SIGTERM and
+    /// writing an error line per retry: a failed part must stop the others in order and exit.
+    @Test func aMetricsAddressInUseStopsMashdWithTheReason() throws {
+        let dir = Harness.temporaryDirectory("metrics-busy")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (holder, port) = try Self.listenOnLoopback()
+        defer { close(holder) }
+        try "[metrics]\nlisten = \"127.0.0.1:\(port)\"\n".write(toFile: dir + "/mashd.toml", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.mashd)
+        p.arguments = ["--state-dir", dir + "/state", "--socket", dir + "/intake.sock", "--config", dir + "/mashd.toml"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < deadline { usleep(50_000) }
+        let hung = p.isRunning
+        if hung { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!hung, "mashd did not stop within 30 s")
+        #expect(p.terminationStatus == 1)
+        #expect(text.contains("mashd: cannot serve metrics on 127.0.0.1:\(port) ([metrics] listen): Address already in use"), "\(text)")
+        #expect(!text.contains(" ready"), "mashd must not say it is ready when a socket failed")
+    }
+
+    /// A TCP socket listening on a free loopback port, and the port.
+    static func listenOnLoopback() throws -> (CInt, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { a in
+            a.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &len) == 0
+            }
+        }
+        guard fd >= 0, ok else { throw POSIXError(.EADDRNOTAVAIL) }
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
+    }
 }
