@@ -43,6 +43,10 @@ final class IntakeHandler: ChannelDuplexHandler {
     private var inputClosed = false
     private var draining = false
     private var closing = false
+    /// The newest reply handed to the channel. Writes complete in order, so closing after it
+    /// closes after every reply: closing at once would drop replies still queued in the
+    /// channel (a peer reading slowly after half-closing its side).
+    private var lastWrite: EventLoopFuture<Void>?
 
     init(settings: Settings, committer: IntakeCommitter, peer: PeerCredentials?, logger: Logger) {
         self.settings = settings
@@ -146,14 +150,17 @@ final class IntakeHandler: ChannelDuplexHandler {
             last = context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)))
             wrote = true
         }
-        if wrote { context.flush() }
+        if wrote {
+            lastWrite = last
+            context.flush()
+        }
         closeIfDone(context: context, after: last)
     }
 
     private func closeIfDone(context: ChannelHandlerContext, after write: EventLoopFuture<Void>?) {
         guard (inputClosed || draining), replies.isEmpty, !closing else { return }
         closing = true
-        if let write {
+        if let write = write ?? lastWrite {
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             write.whenComplete { _ in loopBound.value.close(promise: nil) }
         } else {

@@ -38,6 +38,8 @@ public final class IntakeServer: Service, Sendable {
         public var adapterContext: AdapterContext
         public var adapters: [any IntakeAdapter]
         public var permissions: PermissionsBox
+        /// How long a stop waits for each connection to take its last replies.
+        public var drainTimeout: TimeAmount = .seconds(10)
 
         public init(
             listeners: [Listener], adapters: [any IntakeAdapter], adapterContext: AdapterContext = .init(),
@@ -86,11 +88,26 @@ public final class IntakeServer: Service, Sendable {
         } onGracefulShutdown: {
             for s in servers { s.close(promise: nil) }
         }
-        // Let every connection answer what it has read, then close.
+        // Let every connection answer what it has read, then close. A peer that does not read
+        // its replies within `drainTimeout` is cut off: its lines are committed already, and
+        // the stop must not wait on it for ever.
         let open = connections.withLockedValue { Array($0.values) }
-        for c in open { c.pipeline.fireUserInboundEventTriggered(IntakeHandler.Drain()) }
+        let cut = NIOLockedValueBox(0)
+        for c in open {
+            c.pipeline.fireUserInboundEventTriggered(IntakeHandler.Drain())
+            c.eventLoop.scheduleTask(in: configuration.drainTimeout) {
+                guard c.isActive else { return }
+                cut.withLockedValue { $0 += 1 }
+                c.close(promise: nil)
+            }
+        }
         for c in open { try? await c.closeFuture.get() }
-        logger.info("intake stopped", metadata: ["connections-drained": "\(open.count)"])
+        let cutOff = cut.withLockedValue { $0 }
+        if cutOff > 0 {
+            logger.warning(
+                "intake stopped: peers that did not read their replies were disconnected", metadata: ["connections-cut": "\(cutOff)"])
+        }
+        logger.info("intake stopped", metadata: ["connections-drained": "\(open.count - cutOff)"])
     }
 
     private func bind(_ listener: Listener) async throws -> any Channel {

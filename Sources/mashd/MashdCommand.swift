@@ -23,47 +23,57 @@ struct MashdCommand: AsyncParsableCommand {
             deadline passes. Products are written to the agencies' Maildir outboxes.
 
             FILES
-              STATE/mashd.sqlite        the store (SQLite, WAL, synchronous=FULL)
-              STATE/mashd.lock          held while mashd runs; a second mashd on STATE refuses to start
-              STATE/intake.sock         the intake socket, unless --socket, the config or
-                                        $RUNTIME_DIRECTORY say otherwise
-              RUN/control.sock          mode 0600: `mashctl reload` and `mashctl status`
-              RUN/status.sock           mode 0666, read-only: `mashctl status`
-                                        (RUN is $RUNTIME_DIRECTORY, else STATE)
-              STATE/outbox/AGENCY/      one Maildir (tmp/, new/, cur/) per agency
+              STATE/mashd.sqlite    the store (SQLite, WAL, synchronous=FULL)
+              STATE/mashd.lock      held while mashd runs; a second mashd on STATE
+                                    refuses to start
+              STATE/intake.sock     the intake socket, unless --socket, the config or
+                                    $RUNTIME_DIRECTORY say otherwise
+              RUN/control.sock      mode 0600: `mashctl reload` and `mashctl status`
+              RUN/status.sock       mode 0666, read-only: `mashctl status`
+              RUN/metrics.sock      mode 0666: Prometheus metrics over HTTP, unless
+                                    [metrics] listen names a loopback port instead,
+                                    or [metrics] enabled = false
+                                    (RUN is $RUNTIME_DIRECTORY, else STATE)
+              STATE/outbox/AGENCY/  one Maildir (tmp/, new/, cur/) per agency
 
             SYSTEMD
-              With Type=notify, mashd sends READY=1 once recovery is done and every socket
-              listens, keeps STATUS= current (queue per RAG, oldest waiting case, model), pings
-              WATCHDOG=1 only while work progresses, and sends RELOADING=1 (with MONOTONIC_USEC)
-              then READY=1 around a reload, and STOPPING=1 on shutdown. Sockets passed by socket
-              activation are used instead of binding: FileDescriptorName=intake takes every
-              format; merlin, la-referral and research bind the socket to that adapter. Under
-              systemd (JOURNAL_STREAM set) logs are structured journal entries with MESSAGE_ID
-              and MASH_CASE_ID, MASH_FORMAT, MASH_RAG and MASH_AGENCY fields; no personal data is
-              ever logged.
+              With Type=notify, mashd sends READY=1 once recovery is done and every
+              socket listens, keeps STATUS= current (queue per RAG, oldest waiting
+              case, model), pings WATCHDOG=1 only while work progresses, sends
+              RELOADING=1 (with MONOTONIC_USEC) then READY=1 around a reload, and
+              STOPPING=1 on shutdown. Sockets passed by socket activation are used
+              instead of binding: FileDescriptorName=intake takes every format;
+              merlin, la-referral and research bind the socket to that adapter.
+              Under systemd (JOURNAL_STREAM set) logs are structured journal entries
+              with MESSAGE_ID and MASH_CASE_ID, MASH_FORMAT, MASH_RAG and MASH_AGENCY
+              fields; no personal data is ever logged.
 
             ENVIRONMENT
-              STATE_DIRECTORY           the state directory when --state-dir is not given (systemd)
-              RUNTIME_DIRECTORY         where intake.sock and the control sockets go (systemd)
-              CONFIGURATION_DIRECTORY   holds mashd.toml when --config is not given (systemd)
+              STATE_DIRECTORY       the state directory when --state-dir is not given
+              RUNTIME_DIRECTORY     where intake.sock and the control sockets go
+              CONFIGURATION_DIRECTORY
+                                    holds mashd.toml when --config is not given
               NOTIFY_SOCKET, LISTEN_FDS, LISTEN_FDNAMES, WATCHDOG_USEC, JOURNAL_STREAM
-                                        set by systemd, as above
+                                    set by systemd, as above
 
             SIGNALS
-              SIGTERM, SIGINT           stop accepting connections, commit and answer every line
-                                        already read, then exit 0
-              SIGHUP                    reload the config and the model; a bad file is refused
-                                        and the running configuration goes on
+              SIGTERM, SIGINT       stop accepting connections, commit and answer
+                                    every line already read, then exit 0 (a peer
+                                    that has not read its replies within 10 s is
+                                    disconnected; its lines are kept)
+              SIGHUP                reload the config and the model; a bad file is
+                                    refused and the running configuration goes on
 
             EXIT STATUS
               0   stopped cleanly
-              1   a part failed while starting or running, for instance the metrics address
-                  was in use: the others stopped in order, and the error is logged and printed
+              1   a part failed while starting or running (for instance the metrics
+                  address was in use): the others stopped in order, and the error
+                  is logged and printed
               64  bad usage (for instance a socket path too long)
               73  the state directory or the store cannot be created or opened
               75  another mashd holds the state directory
-              78  the config file or the model file is invalid (the message names the line or key)
+              78  the config file or the model file is invalid (the message names
+                  the line or key)
 
             EXAMPLES
               mashd --state-dir /tmp/mash

@@ -67,6 +67,59 @@ struct IntakeProtocolTests {
         #expect(lines.last?.contains("\"line\":2,") == true)
     }
 
+    /// A client that writes every line and half-closes before it reads a reply: the replies
+    /// fill the socket, and mashd reads the end of input while replies still wait in its
+    /// channel. Closing then once dropped all of those (275 of 500 answered).
+    @Test func aClientThatReadsOnlyAfterHalfClosingGetsEveryReply() throws {
+        let dir = Harness.temporaryDirectory("late-reader")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = try Harness.start(dir)
+        let count = 600
+        let input = Array((0..<count).map { Harness.merlin("LATE-\($0)") + "\n" }.joined().utf8)
+        let fd = try Self.connect(daemon.socketPath)
+        defer { close(fd) }
+        var sent = 0
+        while sent < input.count {
+            let n = input[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            #expect(n > 0, "send: \(String(cString: strerror(errno)))")
+            guard n > 0 else { return }
+            sent += n
+        }
+        // Every line is committed and answered into the full socket before the end of input.
+        usleep(1_000_000)
+        shutdown(fd, Int32(SHUT_WR))
+        usleep(300_000)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { break }
+            bytes += chunk[0..<n]
+        }
+        let replies = bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        #expect(replies.count == count)
+        #expect(replies.last?.contains("\"line\":\(count),") == true)
+        #expect(replies.allSatisfy { $0.hasPrefix("{\"ok\":true,") })
+        daemon.stop()
+    }
+
+    /// A blocking Unix stream socket connected to `path`.
+    static func connect(_ path: String) throws -> CInt {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            let b = Array(path.utf8)
+            raw.copyBytes(from: b)
+            raw[b.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard fd >= 0, rc == 0 else { throw POSIXError(.ECONNREFUSED) }
+        return fd
+    }
+
     /// One broken line and what it must be answered.
     struct Broken: CustomTestStringConvertible, Sendable {
         let name: String
