@@ -30,9 +30,11 @@ struct ReportCommand: ParsableCommand {
                            those on the immediate-risk route.
               Timeliness   Per screening RAG, cases decided against a deadline
                            (acceptance plus the RAG's timescale): how many on time
-                           (decided at or before the deadline), the percentage, and
-                           the median and 95th percentile (nearest rank) of hours
-                           from acceptance to decision. Cases with no deadline
+                           (decided by the deadline, within the 1 s mashd allows a
+                           deadline's own timer; later is late and escalated), the
+                           percentage, and the median and 95th percentile
+                           (nearest rank) of hours from acceptance to decision.
+                           Cases with no deadline
                            (Blue, open case) are counted as decided at screening.
                            Undecided cases are pending, and overdue when their
                            deadline is before --as-of.

@@ -22,7 +22,8 @@ import MASHStore
 ///   C9  12 police Hackney    03-03 13:00 blue   decided at screening                 nfa-signpost
 ///   C10 13 LA     Hackney    03-04 08:00 amber  undecided, deadline 03-05 08:00: pending, overdue
 ///   C11 14 police Islington  03-04 09:00 green  undecided, deadline 03-07 09:00: pending
-///   C12 15 LA     Camden     03-04 10:00 red    decided 14:00 (4 h, exactly on the deadline; health unanswered) strategy-discussion, escalated
+///   C12 15 LA     Camden     03-04 10:00 red    decided 14:00:00.8 (4 h: its deadline timer fired 0.8 s after the
+///                                           deadline, on time within mashd's 1 s tolerance; health unanswered) strategy-discussion, escalated
 ///   C13 16 police Hackney    03-04 12:00 green  decided 20:20 (8 h 20 min, on time)  early-help
 ///   C14 17 LA     Islington  03-04 15:00 blue   decided at screening                 nfa-signpost
 ///   C15 18 police Hackney    03-04 18:00 amber  decided 03-05 02:00 (8 h, on time; education unanswered, NOT yet escalated) csc-assessment
@@ -149,7 +150,7 @@ enum ReportFixture {
         try addCase(db, 14, "police", ISL, notified: "03-04 08:00", accepted: "03-04 09:00", level: 2, rag: "green",
                     deadline: "03-07 09:00", decided: nil, final: nil, finalRAG: nil, outcome: nil)
         try addCase(db, 15, "local-authority", CAM, notified: "03-04 09:00", accepted: "03-04 10:00", level: 4, rag: "red",
-                    deadline: "03-04 14:00", decided: "03-04 14:00", final: 4, finalRAG: "red", outcome: "strategy-discussion",
+                    deadline: "03-04 14:00", decided: "2026-03-04T14:00:00.800Z", final: 4, finalRAG: "red", outcome: "strategy-discussion",
                     unanswered: ["health"])
         try addCase(db, 16, "police", CHI, notified: "03-04 11:30", accepted: "03-04 12:00", level: 2, rag: "green",
                     deadline: "03-07 12:00", decided: "03-04 20:20", final: 2, finalRAG: "green", outcome: "early-help")
