@@ -60,13 +60,21 @@ struct ProductDocument: Sendable {
         Product(id: id, caseId: caseId, kind: kind, recipient: recipient, body: json)
     }
 
-    var pending: PendingProduct { PendingProduct(document: self) }
+    var pending: PendingProduct { PendingProduct(box: .init(self)) }
 }
 
 /// A product whose bytes are not written yet: the dry run renders products on another thread
 /// while its simulation goes on. The content is fixed; only the serialisation is deferred.
+/// The document is boxed: a dry run copies millions of these between queues, and a copy is
+/// then one reference count, not one for each of the document's twenty fields.
 public struct PendingProduct: Sendable {
-    let document: ProductDocument
+    final class Box: Sendable {
+        let document: ProductDocument
+        init(_ document: ProductDocument) { self.document = document }
+    }
+
+    let box: Box
+    var document: ProductDocument { box.document }
     public var id: String { document.id }
     public var kind: Product.Kind { document.kind }
     public var recipient: Agency { document.recipient }

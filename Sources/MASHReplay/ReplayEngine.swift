@@ -108,11 +108,13 @@ public final class ReplayEngine {
     /// rehearsal makes millions of them, too many for one file each.
     private var outboxes: [Agency: FileHandle] = [:]
     private var pending: [PendingProduct] = []
+    private let files = FileWriter()
     private let decoder = LineDecoder(adapters: Adapters.all)
 
     public init(_ options: Options) throws {
         self.options = options
         if let sandbox = options.sandbox {
+            try ReplayError.checkNew(sandbox)
             try FileManager.default.createDirectory(atPath: sandbox + "/outbox", withIntermediateDirectories: true)
             store = try SandboxStore(path: sandbox + "/mashd.sqlite")
         } else {
@@ -181,6 +183,8 @@ public final class ReplayEngine {
         }
         try flushProducts()
         try store?.finish()
+        files.queue.sync {}
+        if let failure = files.failure { throw failure }
         for (_, h) in outboxes { try h.close() }
         return summary
     }
@@ -364,23 +368,43 @@ public final class ReplayEngine {
         if pending.count >= 4096 { try flushProducts() }
     }
 
-    /// Renders pending products on the writer queue, behind the simulation, and appends each
-    /// agency's to its file.
+    /// Renders pending products on the files queue, behind the simulation and beside the
+    /// store's writer (each has a core's worth of work in a large run), and appends each
+    /// agency's to its file in the order they were made.
     func flushProducts() throws {
+        if let failure = files.failure { throw failure }
         guard let sandbox = options.sandbox, !pending.isEmpty else { return }
         for agency in Set(pending.map(\.recipient)) where outboxes[agency] == nil {
             let path = "\(sandbox)/outbox/\(agency).ndjson"
-            FileManager.default.createFile(atPath: path, contents: nil)
+            // Should the file not be made, opening it says why.
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             outboxes[agency] = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         }
         let batch = pending
         let handles = outboxes
         pending = []
-        store?.afterPending {
+        files.inFlight.wait()
+        files.queue.async { [files] in
+            defer { files.inFlight.signal() }
+            guard files.failure == nil else { return }
             var bytes: [Agency: [UInt8]] = [:]
             for p in batch { bytes[p.recipient, default: []].append(contentsOf: p.render().body) }
-            for (agency, b) in bytes { handles[agency]?.write(Data(b)) }
+            do {
+                for (agency, b) in bytes { try handles[agency]?.write(contentsOf: b) }
+            } catch {
+                files.fail(error)
+            }
         }
     }
 
+    /// The queue that renders and writes the sandbox's product files, at most a few batches
+    /// behind the simulation, and the first error it met.
+    final class FileWriter: @unchecked Sendable {
+        let queue = DispatchQueue(label: "mashctl.replay.outbox")
+        let inFlight = DispatchSemaphore(value: 4)
+        private var error: (any Error)?
+        private let lock = NSLock()
+        var failure: (any Error)? { lock.withLock { error } }
+        func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+    }
 }

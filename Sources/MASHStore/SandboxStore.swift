@@ -136,51 +136,103 @@ public final class SandboxStore: @unchecked Sendable {
     ) throws {
         var modelJSON = self.modelJSON
         try queue.write { db in
-            let insertCase = try db.cachedStatement(
+            let insertCase = try BulkInsert(
+                db,
                 sql: """
                     INSERT INTO cases (seq, id, format, source_ref, stream, authority, notified_at, accepted_at, route, level, rag,
                     screening, model, warnings, line, stage, deadline, dispatched, decided_at, final_level, final_rag, outcome, decision)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
                     """)
-            let key = try db.cachedStatement(sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
-            let ask = try db.cachedStatement(sql: "INSERT INTO research_requests (case_seq, agency) VALUES (?, ?)")
-            let event = try db.cachedStatement(sql: "INSERT INTO case_events (case_seq, at, stage, rag, level, note) VALUES (?, ?, ?, ?, ?, ?)")
+            let key = try BulkInsert(db, sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
+            let ask = try BulkInsert(db, sql: "INSERT INTO research_requests (case_seq, agency) VALUES (?, ?)")
+            let event = try BulkInsert(db, sql: "INSERT INTO case_events (case_seq, at, stage, rag, level, note) VALUES (?, ?, ?, ?, ?, ?)")
             for c in cs {
                 let d = c.decision
                 if modelJSON?.0 != c.model { modelJSON = (c.model, c.model.storedJSON) }
-                try insertCase.execute(arguments: [
-                    c.seq, c.id.text, c.format, c.ref, c.stream, c.authority, c.notifiedAt.epochMilliseconds,
-                    c.acceptedAt.epochMilliseconds, c.screening.route.rawValue, c.screening.level, c.screening.rag?.rawValue,
-                    c.screening.storedJSON, modelJSON!.1, c.warnings, c.line,
-                    d == nil ? CaseStage.researching.rawValue : CaseStage.decided.rawValue, c.deadline?.epochMilliseconds,
-                    d?.decidedAt.epochMilliseconds, d?.level, d?.rag?.rawValue, d?.outcome, d?.storedJSON,
-                ])
+                let model = modelJSON!.1
+                try insertCase.insert { r in
+                    r.int(c.seq)
+                    r.text(c.id.text)
+                    r.text(c.format)
+                    r.text(c.ref)
+                    r.text(c.stream)
+                    r.text(c.authority)
+                    r.int(c.notifiedAt.epochMilliseconds)
+                    r.int(c.acceptedAt.epochMilliseconds)
+                    r.text(c.screening.route.rawValue)
+                    r.int(c.screening.level)
+                    r.text(c.screening.rag?.rawValue)
+                    r.text(c.screening.storedJSON)
+                    r.text(model)
+                    r.text(c.warnings)
+                    r.text(c.line)
+                    r.text(d == nil ? CaseStage.researching.rawValue : CaseStage.decided.rawValue)
+                    r.int(c.deadline?.epochMilliseconds)
+                    r.int(d?.decidedAt.epochMilliseconds)
+                    r.int(d?.level)
+                    r.text(d?.rag?.rawValue)
+                    r.text(d?.outcome)
+                    r.text(d?.storedJSON)
+                }
                 var seen = Set<String>()
                 for (child, keys) in c.childKeys.enumerated() {
                     for k in keys where seen.insert(k).inserted {
-                        try key.execute(arguments: [k, c.notifiedAt.epochMilliseconds, c.seq, child])
+                        try key.insert { r in
+                            r.text(k)
+                            r.int(c.notifiedAt.epochMilliseconds)
+                            r.int(c.seq)
+                            r.int(child)
+                        }
                     }
                 }
-                for a in c.asked { try ask.execute(arguments: [c.seq, a.name]) }
+                for a in c.asked {
+                    try ask.insert { r in
+                        r.int(c.seq)
+                        r.text(a.name)
+                    }
+                }
                 if !c.asked.isEmpty {
-                    try event.execute(arguments: [
-                        c.seq, c.acceptedAt.epochMilliseconds, "researching", c.screening.rag?.rawValue, nil,
-                        "research requested from \(c.asked.map(\.name).joined(separator: ", "))",
-                    ])
+                    try event.insert { r in
+                        r.int(c.seq)
+                        r.int(c.acceptedAt.epochMilliseconds)
+                        r.text("researching")
+                        r.text(c.screening.rag?.rawValue)
+                        r.int(nil as Int64?)
+                        r.text("research requested from \(c.asked.map(\.name).joined(separator: ", "))")
+                    }
                 }
                 if let d {
-                    try event.execute(arguments: [c.seq, d.decidedAt.epochMilliseconds, "decided", d.rag?.rawValue, d.level, "decided: \(d.outcome)"])
+                    try event.insert { r in
+                        r.int(c.seq)
+                        r.int(d.decidedAt.epochMilliseconds)
+                        r.text("decided")
+                        r.text(d.rag?.rawValue)
+                        r.int(d.level)
+                        r.text("decided: \(d.outcome)")
+                    }
                 }
             }
-            let answer = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO research_answers (case_seq, agency, responded_at, accepted_at, line, late) VALUES (?, ?, ?, ?, ?, ?)")
+            let answer = try BulkInsert(
+                db, sql: "INSERT OR IGNORE INTO research_answers (case_seq, agency, responded_at, accepted_at, line, late) VALUES (?, ?, ?, ?, ?, ?)")
             for a in ans {
-                try answer.execute(arguments: [a.seq, a.agency.name, a.respondedAt.epochMilliseconds, a.acceptedAt.epochMilliseconds, a.line, a.late])
+                try answer.insert { r in
+                    r.int(a.seq)
+                    r.text(a.agency.name)
+                    r.int(a.respondedAt.epochMilliseconds)
+                    r.int(a.acceptedAt.epochMilliseconds)
+                    r.text(a.line)
+                    r.bool(a.late)
+                }
             }
-            let product = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO products (id, case_seq, kind, recipient, delivered_at) VALUES (?, ?, ?, ?, ?)")
+            let product = try BulkInsert(db, sql: "INSERT OR IGNORE INTO products (id, case_seq, kind, recipient, delivered_at) VALUES (?, ?, ?, ?, ?)")
             for (p, at) in ps {
-                try product.execute(arguments: [p.id, p.caseId.map { Int64($0.sequence) }, p.kind.rawValue, p.recipient.name, at.epochMilliseconds])
+                try product.insert { r in
+                    r.text(p.id)
+                    r.int(p.caseId.map { Int64($0.sequence) })
+                    r.text(p.kind.rawValue)
+                    r.text(p.recipient.name)
+                    r.int(at.epochMilliseconds)
+                }
             }
         }
         self.modelJSON = modelJSON
@@ -192,15 +244,5 @@ public final class SandboxStore: @unchecked Sendable {
         writer.sync {}
         if let f = failureLock.withLock({ failure }) { throw f }
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-    }
-
-    /// Runs `body` on the writer queue after the batches handed over so far, for files that
-    /// belong with the store's writes.
-    public func afterPending(_ body: @escaping @Sendable () -> Void) {
-        inFlight.wait()
-        writer.async { [inFlight] in
-            body()
-            inFlight.signal()
-        }
     }
 }

@@ -162,9 +162,11 @@ struct ReplayCommand: ParsableCommand {
             the counts per outcome: what a local variation would change.
 
             EXIT STATUS
-              0  done
-              1  lines were refused (counted in the summary)
-              2  bad arguments, an unreadable file, or a sandbox that is not new
+              0   done
+              1   lines were refused (counted in the summary)
+              2   an unreadable file, a model or config that cannot be loaded, or a
+                  sandbox that is not new (it must be absent or an empty directory)
+              64  bad usage (no --sandbox, --sandbox with --compare, too few files)
             """)
 
     @Argument(help: ArgumentHelp("NDJSON files of notifications and research answers (with --compare: MODEL_A MODEL_B FILE...).", valueName: "FILE"))
@@ -189,6 +191,7 @@ struct ReplayCommand: ParsableCommand {
         if !compare && sandbox == nil { throw ValidationError("give --sandbox DIR, or --compare MODEL_A MODEL_B") }
         if compare && files.count < 3 { throw ValidationError("--compare takes MODEL_A MODEL_B and at least one FILE") }
         if !compare && files.isEmpty { throw ValidationError("give at least one FILE") }
+        if compare && sandbox != nil { throw ValidationError("--compare keeps its results in memory: leave out --sandbox") }
     }
 
     /// The two models of `--compare`, and the history files.
@@ -209,7 +212,7 @@ struct ReplayCommand: ParsableCommand {
             try runCompare(data)
             return
         }
-        let m = try ModelChoice.load(model, config: config)
+        let m = try Self.load(model, config: config)
         let started = Date()
         let bar = ProgressBar()
         let engine: ReplayEngine
@@ -235,9 +238,19 @@ struct ReplayCommand: ParsableCommand {
         if !s.rejected.isEmpty { throw ExitCode(1) }
     }
 
+    /// A model and config that cannot be loaded end the run with status 2, the reason printed.
+    static func load(_ file: String?, config: String?) throws -> (model: RiskModel, identity: ModelIdentity, standard: Bool) {
+        do {
+            return try ModelChoice.load(file, config: config)
+        } catch {
+            printError("mashctl replay: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
     func runCompare(_ data: [UInt8]) throws {
-        let a = try ModelChoice.load(models[0], config: config)
-        let b = try ModelChoice.load(models[1], config: config)
+        let a = try Self.load(models[0], config: config)
+        let b = try Self.load(models[1], config: config)
         let bar = ProgressBar()
         var results: [[String: ReplayEngine.Result]] = []
         for (i, m) in [a, b].enumerated() {

@@ -81,6 +81,28 @@ struct DryRunTests {
         live.stop()
     }
 
+    /// A sandbox must be new: a directory holding anything (here a file someone keeps) or a
+    /// plain file is refused with status 2 and left as it was; an empty directory is used.
+    @Test func replayRefusesASandboxThatIsNotNew() throws {
+        let dir = Harness.temporaryDirectory("sandbox-new")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = dir + "/in.ndjson"
+        try (Harness.merlinExample + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/kept/outbox", withIntermediateDirectories: true)
+        try "PRECIOUS\n".write(toFile: dir + "/kept/outbox/csc.ndjson", atomically: true, encoding: .utf8)
+        let kept = try Harness.run(Harness.mashctl, ["replay", input, "--sandbox", dir + "/kept"])
+        #expect(kept.status == 2 && kept.err.contains("is not empty (outbox)"), "\(kept.err)")
+        #expect(try String(contentsOfFile: dir + "/kept/outbox/csc.ndjson", encoding: .utf8) == "PRECIOUS\n")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/kept/mashd.sqlite"))
+        try "x".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        let file = try Harness.run(Harness.mashctl, ["replay", input, "--sandbox", dir + "/file"])
+        #expect(file.status == 2 && file.err.contains("is not a directory"), "\(file.err)")
+        try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
+        #expect(try Harness.run(Harness.mashctl, ["replay", input, "--sandbox", dir + "/empty"]).status == 0)
+        let both = try Harness.run(Harness.mashctl, ["replay", "--compare", "standard", "standard", input, "--sandbox", dir + "/x"])
+        #expect(both.status == 64 && both.err.contains("leave out --sandbox"), "\(both.err)")
+    }
+
     /// Every file under `dir`, relative, with its size and modification time.
     static func snapshot(_ dir: String) -> [String: String] {
         var out: [String: String] = [:]
