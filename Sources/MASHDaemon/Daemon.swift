@@ -135,6 +135,14 @@ public enum Daemon {
             Timestamp(epochMicroseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) * 1000)
         }
         let outbox = Outbox(root: state.outboxPath)
+        // Before anything records a metric: a metric made earlier would stay a no-op.
+        let registry = PrometheusCollectorRegistry()
+        if options.config.metricsEnabled {
+            var factory = PrometheusMetricsFactory(registry: registry)
+            factory.durationHistogramBuckets[Meters.decisionLatencyLabel] = Meters.decisionLatencyBuckets
+            MetricsSystem.bootstrap(factory)
+            Meters.registerAtZero()
+        }
 
         let engine = ProcessEngine(
             store: store, outbox: outbox, model: model,
@@ -149,8 +157,6 @@ public enum Daemon {
             metadata: ["event": "recovery", "queued": "\(recovered.queued)", "researching": "\(recovered.researching)"])
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let registry = PrometheusCollectorRegistry()
-        if options.config.metricsEnabled { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
         let committer = IntakeCommitter(
             store: store, model: model,
             configuration: .init(maximumBatch: options.config.maximumBatch ?? 2048),
@@ -176,6 +182,9 @@ public enum Daemon {
                 now: clock())
             for rag in ["red", "amber", "green", "blue", "none"] {
                 Meters.cases(stage: "waiting", rag: rag, count: s.waiting[rag] ?? 0)
+                for stage in [CaseStage.new, .researching] {
+                    Meters.cases(stage: stage.rawValue, rag: rag, count: s.waitingByStage[stage.rawValue]?[rag] ?? 0)
+                }
             }
             let depth = engine.status.depth
             for rag in RAG.allCases { Meters.queueDepth(rag: rag.rawValue, count: depth[rag] ?? 0) }

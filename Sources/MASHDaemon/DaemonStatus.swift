@@ -11,6 +11,8 @@ struct DaemonStatus: Encodable {
     var modelSource: String
     /// Cases waiting for research and decision, by RAG.
     var waiting: [String: Int]
+    /// The same by stage: `new` (screened, nothing sent) and `researching`.
+    var waitingByStage: [String: [String: Int]]
     var oldestWaiting: StoreStatus.Oldest?
     var oldestWaitingSeconds: Int64?
     var acceptedToday: [String: Int]
@@ -48,7 +50,7 @@ struct DaemonStatus: Encodable {
             .filter { $0.contains(".escalation.") }.count
         return DaemonStatus(
             model: model.identity, standard: model.isStandard, differences: model.differences, modelSource: model.source,
-            waiting: s?.waiting ?? [:], oldestWaiting: s?.oldestWaiting,
+            waiting: s?.waiting ?? [:], waitingByStage: s?.waitingByStage ?? [:], oldestWaiting: s?.oldestWaiting,
             oldestWaitingSeconds: s?.oldestWaiting.map { (now.epochMicroseconds - $0.acceptedAt.epochMicroseconds) / 1_000_000 },
             acceptedToday: s?.acceptedToday ?? [:], openEscalations: escalations, reloadRefused: reloadRefused, reloads: reloads, now: now)
     }

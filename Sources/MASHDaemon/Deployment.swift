@@ -1,5 +1,6 @@
 import Logging
 import MASHCore
+import MASHMetrics
 import MASHOutbox
 import MASHStore
 import MASHWire
@@ -24,5 +25,6 @@ enum Deployment {
         guard try await !store.isRecorded(product: product.id) else { return }
         try outbox.deliver([product], skipDelivered: true)
         try await store.recordDeploymentProducts([product], at: now)
+        Meters.escalation(reason: "model-variation")
     }
 }

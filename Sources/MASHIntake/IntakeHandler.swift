@@ -81,7 +81,7 @@ final class IntakeHandler: ChannelDuplexHandler {
             let result = buffer.withUnsafeReadableBytes { settings.decoder.decode($0) }
             switch result {
             case .failure(let rejection):
-                logRejected(n, rejection.error, format: nil)
+                logRejected(n, rejection.error, format: rejection.format)
                 reply(n, IntakeReply.rejected(line: n, ref: rejection.reference, error: rejection.error), context: context)
             case .success(let line):
                 if !settings.permissions.value.allows(line.format, peer) {
@@ -99,16 +99,17 @@ final class IntakeHandler: ChannelDuplexHandler {
                 committer.submit(IntakeLine(line), promise: promise)
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 let format = line.format
+                let ref = line.decoded.sourceReference
                 promise.futureResult.whenSuccess { outcome in
                     let (handler, context) = loopBound.value
                     handler.inFlight -= 1
-                    handler.complete(n, outcome, format: format, context: context)
+                    handler.complete(n, outcome, format: format, ref: ref, context: context)
                 }
             }
         }
     }
 
-    private func complete(_ n: Int, _ outcome: CommitOutcome, format: String, context: ChannelHandlerContext) {
+    private func complete(_ n: Int, _ outcome: CommitOutcome, format: String, ref lineRef: String, context: ChannelHandlerContext) {
         let bytes: [UInt8]
         switch outcome {
         case .accepted(let id, let ref, let rag, let duplicate, let warnings):
@@ -122,7 +123,7 @@ final class IntakeHandler: ChannelDuplexHandler {
             Meters.intakeLine(format: format, result: duplicate ? "duplicate" : "accepted")
         case .rejected(let error):
             logRejected(n, error, format: format)
-            bytes = IntakeReply.rejected(line: n, ref: nil, error: error)
+            bytes = IntakeReply.rejected(line: n, ref: lineRef, error: error)
         }
         replies[n - firstPendingLine] = bytes
         flushReady(context: context)

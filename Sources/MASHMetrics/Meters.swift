@@ -43,7 +43,24 @@ public enum Meters {
     }
 
     /// Time from acceptance to decision.
-    public static let decisionLatency = Timer(label: "mashd_decision_latency_seconds", preferredDisplayUnit: .seconds)
+    public static let decisionLatency = Timer(label: decisionLatencyLabel, preferredDisplayUnit: .seconds)
+    public static let decisionLatencyLabel = "mashd_decision_latency_seconds"
+
+    /// The decision-latency histogram's buckets: from cases decided at screening (seconds) to a
+    /// week, through each standard timescale (Red 4 h, Amber 1 day, Green 3 days), so the
+    /// histogram shows timeliness against them.
+    public static let decisionLatencyBuckets: [Duration] = [
+        .seconds(1), .seconds(10), .seconds(60), .seconds(600), .seconds(3600), .seconds(2 * 3600), .seconds(4 * 3600),
+        .seconds(8 * 3600), .seconds(86400), .seconds(2 * 86400), .seconds(3 * 86400), .seconds(7 * 86400),
+    ]
+
+    /// Makes at zero the counters an alert watches and the latency histogram, so they exist
+    /// before their first event.
+    public static func registerAtZero() {
+        for reason in ["unanswered", "late", "model-variation"] { _ = counter("mashd_escalations_total", [("reason", reason)]) }
+        for result in ["done", "refused"] { _ = counter("mashd_reloads_total", [("result", result)]) }
+        _ = decisionLatency
+    }
 
     private static let gauges = MetricCache<[String], Gauge>()
 

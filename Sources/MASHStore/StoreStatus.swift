@@ -6,6 +6,8 @@ import MASHCore
 public struct StoreStatus: Sendable, Codable {
     /// Cases not yet decided, by screening RAG ("none" for open cases on their way).
     public var waiting: [String: Int]
+    /// The same, by stage too: `new` (screened, nothing sent yet) and `researching`.
+    public var waitingByStage: [String: [String: Int]]?
     public var oldestWaiting: Oldest?
     /// Cases accepted since `since`, by stream.
     public var acceptedToday: [String: Int]
@@ -42,9 +44,15 @@ extension CaseStore {
     static func status(_ db: Database, since: Timestamp) throws -> StoreStatus {
         do {
             var waiting: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT rag, count(*) FROM cases INDEXED BY cases_waiting WHERE stage != 'decided' GROUP BY rag") {
-                let rag: String? = row[0]
-                waiting[rag ?? "none"] = row[1]
+            var byStage: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT stage, rag, count(*) FROM cases INDEXED BY cases_waiting WHERE stage != 'decided' GROUP BY stage, rag")
+            {
+                let stage: String = row[0]
+                let rag: String? = row[1]
+                let n: Int = row[2]
+                waiting[rag ?? "none", default: 0] += n
+                byStage[stage, default: [:]][rag ?? "none", default: 0] += n
             }
             var oldest: StoreStatus.Oldest? = nil
             if let row = try Row.fetchOne(
@@ -70,7 +78,8 @@ extension CaseStore {
                     standard: row["standard"], differences: differences.isEmpty ? [] : differences.split(separator: "\n").map(String.init),
                     source: row["source"], since: Timestamp(epochMicroseconds: (row["started_at"] as Int64) * 1000))
             }
-            return StoreStatus(waiting: waiting, oldestWaiting: oldest, acceptedToday: today, deployment: deployment)
+            return StoreStatus(
+                waiting: waiting, waitingByStage: byStage, oldestWaiting: oldest, acceptedToday: today, deployment: deployment)
         }
     }
 }

@@ -31,6 +31,8 @@ public struct LineDecoder: Sendable {
     public struct Rejection: Error, Sendable {
         public var error: IntakeError
         public var reference: String?
+        /// The line's format when it names one this mashd reads (for metrics; never free text).
+        public var format: String? = nil
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) -> Result<Line, Rejection> {
@@ -61,7 +63,8 @@ public struct LineDecoder: Sendable {
                 return .failure(
                     Rejection(
                         error: .invalidField("/format", "this socket takes \(bound) only, not \(f.prefix(40))"),
-                        reference: adapters[bound]?.reference(in: object)))
+                        reference: (adapters[f] ?? adapters[bound])?.reference(in: object),
+                        format: adapters[f] == nil ? nil : f))
             }
             format = f
         case (let v?, _):
@@ -75,7 +78,7 @@ public struct LineDecoder: Sendable {
         do {
             return .success(Line(format: format, decoded: try adapter.decode(object, context: context), text: text))
         } catch {
-            return .failure(Rejection(error: error, reference: adapter.reference(in: object)))
+            return .failure(Rejection(error: error, reference: adapter.reference(in: object), format: format))
         }
     }
 

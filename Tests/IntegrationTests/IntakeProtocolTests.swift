@@ -198,6 +198,10 @@ struct IntakeProtocolTests {
             #expect(bad.line == 2 * i + 1)
             #expect(good.ok, "the line after \(b.name) was refused: \(good.text)")
         }
+        // A refusal the store makes (no such case) still names the reference it read.
+        if let i = Self.broken.firstIndex(where: { $0.name == "research for an unknown case" }) {
+            #expect(replies[2 * i].text.contains(#""ref":"ZZZ-ZZZM/health""#), "\(replies[2 * i].text)")
+        }
         // Nothing broken was stored: only the good lines are cases.
         #expect(try Harness.counts(dir).cases == Self.broken.count)
         #expect(daemon.process.isRunning)
