@@ -52,4 +52,20 @@ public final class StateDirectory: Sendable {
     }
 
     deinit { close(lockDescriptor) }
+
+    /// The pid in `path`'s lock file when a mashd holds the lock, else nil (also when the lock
+    /// cannot be read): how a tool tells a stopped mashd from one it cannot reach.
+    public static func holder(of path: String) -> String? {
+        let lockPath = path + "/mashd.lock"
+        let fd = open(lockPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            _ = flock(fd, LOCK_UN)
+            return nil
+        }
+        guard errno == EWOULDBLOCK else { return nil }
+        let pid = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return pid.isEmpty ? "?" : pid
+    }
 }

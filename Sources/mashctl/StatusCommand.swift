@@ -18,6 +18,8 @@ struct StatusCommand: ParsableCommand {
             EXIT STATUS
               0  shown (mashd running)
               3  shown from the store (mashd not running)
+              4  shown from the store: a mashd holds the state directory but does not
+                 answer on the status socket (another RUNTIME_DIRECTORY, or --socket)
               2  neither mashd nor its store could be reached
             """)
 
@@ -33,6 +35,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let path = ControlClient.locate("status.sock", socket: socket, stateDir: stateDir)
         var running = true
+        var holder: String?
         var status: [String: Any]
         if let reply = try? ControlClient.ask("status", at: path), let s = reply["status"] as? [String: Any] {
             status = s
@@ -40,6 +43,12 @@ struct StatusCommand: ParsableCommand {
             running = false
             let dir = stateDir ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
                 ?? DaemonOptions.defaultStateDirectory
+            holder = StateDirectory.holder(of: dir)
+            if let holder {
+                printError(
+                    "mashctl status: mashd (pid \(holder)) holds \(dir) but does not answer on \(path); "
+                        + "give --socket, or the RUNTIME_DIRECTORY it runs with")
+            }
             do {
                 status = try Self.fromStore(dir)
             } catch {
@@ -48,13 +57,14 @@ struct StatusCommand: ParsableCommand {
             }
         }
         status["running"] = running
+        if let holder { status["unreachablePid"] = holder }
         if json {
             let data = try JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(Self.text(status))
         }
-        if !running { throw ExitCode(3) }
+        if !running { throw ExitCode(holder == nil ? 3 : 4) }
     }
 
     /// The figures the daemon would give, read from the store.
@@ -80,7 +90,13 @@ struct StatusCommand: ParsableCommand {
 
     static func text(_ s: [String: Any]) -> String {
         var lines: [String] = []
-        lines.append(s["running"] as? Bool == true ? "mashd: running" : "mashd: NOT RUNNING (figures read from the store)")
+        if s["running"] as? Bool == true {
+            lines.append("mashd: running")
+        } else if let pid = s["unreachablePid"] as? String {
+            lines.append("mashd: RUNNING (pid \(pid)) but NOT ANSWERING on its status socket (figures read from the store)")
+        } else {
+            lines.append("mashd: NOT RUNNING (figures read from the store)")
+        }
         if let m = s["model"] as? [String: Any] {
             let checksum = (m["checksum"] as? String) ?? ""
             let standard = s["standard"] as? Bool ?? false

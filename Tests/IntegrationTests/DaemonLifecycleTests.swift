@@ -89,6 +89,28 @@ struct DaemonLifecycleTests {
         #expect(!r.out.contains("unsafe"), "the benchmark-only flag must stay hidden")
     }
 
+    /// `mashctl status` from the running daemon, from a mashd it cannot reach (its sockets in
+    /// another RUNTIME_DIRECTORY: once reported as NOT RUNNING), and from the store once stopped.
+    @Test func statusTellsRunningUnreachableAndStopped() throws {
+        let dir = Harness.temporaryDirectory("status")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/run", withIntermediateDirectories: true)
+        let daemon = try Harness.start(dir, environment: ["RUNTIME_DIRECTORY": dir + "/run"])
+        #expect(try Harness.send([Harness.merlinExample], to: daemon.socketPath).first?.ok == true)
+        let up = try Harness.run(Harness.mashctl, ["status", "--socket", dir + "/run/status.sock"])
+        #expect(up.status == 0, "\(up.err)")
+        #expect(up.out.contains("mashd: running") && up.out.contains("london-standard"), "\(up.out)")
+        let unreachable = try Harness.run(Harness.mashctl, ["status", "--state-dir", dir + "/state"])
+        #expect(unreachable.status == 4)
+        #expect(unreachable.out.contains("RUNNING (pid \(daemon.process.processIdentifier)) but NOT ANSWERING"), "\(unreachable.out)")
+        #expect(unreachable.err.contains("give --socket"), "\(unreachable.err)")
+        #expect(daemon.stop() == 0)
+        let down = try Harness.run(Harness.mashctl, ["status", "--state-dir", dir + "/state"])
+        #expect(down.status == 3)
+        #expect(down.out.contains("mashd: NOT RUNNING (figures read from the store)"), "\(down.out)")
+        #expect(down.out.contains("amber 1"), "\(down.out)")
+    }
+
     /// A metrics address already in use once left mashd spinning a core, deaf to SIGTERM and
     /// writing an error line per retry: a failed part must stop the others in order and exit.
     @Test func aMetricsAddressInUseStopsMashdWithTheReason() throws {
