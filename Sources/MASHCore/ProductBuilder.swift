@@ -98,6 +98,14 @@ public enum ProductBuilder {
     public static func variationEscalation(
         identity: ModelIdentity, standard: ModelIdentity, differences: [String], to recipient: Agency, createdAt: Timestamp
     ) -> Product {
+        pendingVariationEscalation(identity: identity, standard: standard, differences: differences, to: recipient, createdAt: createdAt)
+            .render()
+    }
+
+    /// The same, not yet rendered, for the dry run.
+    public static func pendingVariationEscalation(
+        identity: ModelIdentity, standard: ModelIdentity, differences: [String], to recipient: Agency, createdAt: Timestamp
+    ) -> PendingProduct {
         ProductDocument(
             id: "model-\(identity.checksum.prefix(16)).escalation.\(recipient.name)", caseId: nil, kind: .escalation,
             recipient: recipient, createdAt: createdAt, model: identity, hasRAG: true, rag: nil, level: nil,
@@ -109,6 +117,6 @@ public enum ProductBuilder {
                 )
             ],
             escalation: ProductViews.EscalationView(reasons: ["local variation of the standard model"], differences: differences)
-        ).product()
+        ).pending
     }
 }

@@ -39,6 +39,8 @@ public final class ReplayEngine {
         public var byRAG: [String: Int] = [:]
         public var byOutcome: [String: Int] = [:]
         public var escalations = 0
+        /// The deployment's own escalation when the model is a local variation (not a case's).
+        public var variationEscalations = 0
         public var products: [String: Int] = [:]
         public var decidedLate = 0
         public var first: Timestamp?
@@ -175,11 +177,22 @@ public final class ReplayEngine {
     /// Ends the run: every deadline still pending fires, the sandbox is written out.
     public func finish() throws -> Summary {
         while let d = deadlines.popMin() { try fire(d) }
+        let standard = CanonicalModel.identity(StandardModel.model)
+        let differences = ModelDifferences.between(StandardModel.model, options.model)
+        let goLive = summary.first ?? Timestamp(epochMicroseconds: 0)
         if let store {
             try store.deployment(
-                options.identity, standard: options.identity == CanonicalModel.identity(StandardModel.model),
-                differences: ModelDifferences.between(StandardModel.model, options.model), source: "replay",
-                at: summary.first ?? Timestamp(epochMicroseconds: 0))
+                options.identity, standard: options.identity == standard, differences: differences, source: "replay", at: goLive)
+        }
+        // As a live start does: a local variation is reported to the MASH manager at go-live.
+        if options.identity != standard {
+            summary.variationEscalations += 1
+            try deliver(
+                [
+                    ProductBuilder.pendingVariationEscalation(
+                        identity: options.identity, standard: standard, differences: differences, to: options.model.escalationRecipient,
+                        createdAt: goLive)
+                ], at: goLive)
         }
         try flushProducts()
         try store?.finish()

@@ -232,7 +232,9 @@ struct ReplayCommand: ParsableCommand {
         print("screened: " + ["red", "amber", "green", "blue", "none"].map { "\($0) \(s.byRAG[$0] ?? 0)" }.joined(separator: ", "))
         print("research answers: \(s.answers) (\(s.lateAnswers) late, \(s.unrequestedAnswers) unrequested)")
         print("outcomes: " + s.byOutcome.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-        print("escalations: \(s.escalations) (\(s.decidedLate) decided late)")
+        print(
+            "escalations: \(s.escalations) (\(s.decidedLate) decided late)"
+                + (s.variationEscalations > 0 ? ", and 1 reporting the local variation to the MASH manager" : ""))
         print("products: " + s.products.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         print("sandbox: \(sandbox ?? "-")  (mashctl report --state-dir \(sandbox ?? "DIR") --from ... --to ...)")
         if !s.rejected.isEmpty { throw ExitCode(1) }

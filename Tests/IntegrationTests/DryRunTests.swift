@@ -135,6 +135,15 @@ struct DryRunTests {
         // The same model twice changes nothing.
         let same = try Harness.run(Harness.mashctl, ["replay", "--compare", "standard", "standard", dir + "/year.ndjson"])
         #expect(same.out.contains("0 differ"))
+        // Rehearsed into a sandbox, the variation is reported to the MASH manager at go-live,
+        // as a live start reports it, once.
+        let sandbox = try Harness.run(Harness.mashctl, ["replay", dir + "/year.ndjson", "--model", dir + "/local.json", "--sandbox", dir + "/sb"])
+        #expect(sandbox.status == 0, "\(sandbox.err)")
+        #expect(sandbox.out.contains("and 1 reporting the local variation"), "\(sandbox.out)")
+        let manager = try String(contentsOfFile: dir + "/sb/outbox/mash-manager.ndjson", encoding: .utf8)
+        #expect(manager.split(separator: "\n").filter { $0.contains(#""rule":"local-variation""#) }.count == 1)
+        let standardRun = try Harness.run(Harness.mashctl, ["replay", dir + "/year.ndjson", "--sandbox", dir + "/sb2"])
+        #expect(!standardRun.out.contains("local variation"))
     }
 
     @Test func explainSaysWhyForTheExamples() throws {
