@@ -100,7 +100,7 @@ public final class ReplayEngine {
     public private(set) var results: [String: Result] = [:]
     private var cases: [Int64: SimCase] = [:]
     /// Outcome of every case decided, for the history lists of later products.
-    private var outcomes: [Int64: (date: FullDate, stream: NotificationStream, outcome: String)] = [:]
+    private var outcomes: [Int64: (date: FullDate, stream: NotificationStream, outcome: String, asked: [Agency])] = [:]
     private var refs: [String: Int64] = [:]
     private var index = SameChildIndex()
     private var deadlines = Heap<Deadline>()
@@ -273,7 +273,7 @@ public final class ReplayEngine {
         let screening = Screener.screen(n, history: history, model: model)
         let now = n.time
         if summary.first == nil { summary.first = now }
-        summary.last = now
+        reached(now)
         summary.notifications += 1
         summary.byRAG[screening.rag?.rawValue ?? "none", default: 0] += 1
         let c = SimCase(
@@ -302,12 +302,13 @@ public final class ReplayEngine {
     func research(_ a: ResearchAnswer, _ line: LineDecoder.Line) throws {
         let seq = Int64(a.caseId.sequence)
         let now = a.respondedAt
+        reached(now)
         guard let c = cases[seq] else {
             // Decided and written out, or never a case.
             if let o = outcomes[seq] {
-                _ = o
+                // As the report counts it: late if the agency was asked, else unrequested.
                 summary.answers += 1
-                summary.lateAnswers += 1
+                if o.asked.contains(a.agency) { summary.lateAnswers += 1 } else { summary.unrequestedAnswers += 1 }
                 try store?.answer(caseSeq: seq, agency: a.agency, respondedAt: now, acceptedAt: now, line: line.text, late: true)
             } else {
                 summary.rejected["unknown-case", default: 0] += 1
@@ -343,7 +344,14 @@ public final class ReplayEngine {
             deadline: c.deadline, answers: c.answers, history: history)
     }
 
+    /// The simulated clock's latest time: the summary's end is the last event, not the last
+    /// notification.
+    func reached(_ t: Timestamp) {
+        if summary.last.map({ t > $0 }) ?? true { summary.last = t }
+    }
+
     func decide(_ c: SimCase, at now: Timestamp) throws {
+        reached(now)
         let d = Decider.decide(
             screening: c.screening, asked: c.asked, answers: c.answers, deadline: c.deadline, now: now, model: options.model,
             identity: options.identity)
@@ -356,7 +364,7 @@ public final class ReplayEngine {
         results[c.format + " " + c.notification.sourceReference] = Result(
             caseId: c.id, reference: c.notification.sourceReference, level: d.level, rag: d.rag?.rawValue ?? "none", outcome: d.outcome,
             recipients: d.recipients.map(\.name))
-        outcomes[c.seq] = (c.notification.time.localDate, c.notification.stream, d.outcome)
+        outcomes[c.seq] = (c.notification.time.localDate, c.notification.stream, d.outcome, c.asked)
         if let store {
             try store.insert(
                 SandboxStore.CaseRow(

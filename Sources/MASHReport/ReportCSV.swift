@@ -13,6 +13,7 @@ extension Report {
         "outcome_forward_to_allocated_team", "police_nfa_share",
         "repeat_children", "repeat_notifications",
         "research_requests", "research_answers_on_time", "research_answers_late", "research_unanswered",
+        "research_answers_unrequested",
         "escalations", "escalations_unanswered", "escalations_late",
         "rerated_up", "rerated_unchanged",
     ]
@@ -47,6 +48,7 @@ extension Report {
                         s == .police ? Num.tenths(f.policeNFATenths) : "",
                         String(f.repeatChildren), String(f.repeatNotifications),
                         String(research.requests), String(research.onTime), String(research.late), String(research.unanswered),
+                        String(research.unrequested),
                         String(f.escalations), String(f.escalationsUnanswered), String(f.escalationsLate),
                         String(f.raised), String(f.rerate[1]),
                     ]

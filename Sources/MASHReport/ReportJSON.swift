@@ -204,6 +204,7 @@ extension Report {
     func agencyJSON(_ r: AgencyTally) -> JSON {
         .object([
             "requests": .int(r.requests), "answersOnTime": .int(r.onTime), "answersLate": .int(r.late), "unanswered": .int(r.unanswered),
+            "answersUnrequested": .int(r.unrequested),
         ])
     }
 }

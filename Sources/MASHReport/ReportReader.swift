@@ -293,9 +293,12 @@ struct Aggregator {
                 }
             }
             for a in answered {
+                let requested = asked.contains(a.agency)
                 let onTime = !a.late && (info.deadline == .min || a.accepted <= info.deadline)
                 for t in 0..<2 {
-                    tallies[t == 0 ? cellPair.bucket : cellPair.range].agency(a.agency) { if onTime { $0.onTime += 1 } else { $0.late += 1 } }
+                    tallies[t == 0 ? cellPair.bucket : cellPair.range].agency(a.agency) {
+                        if !requested { $0.unrequested += 1 } else if onTime { $0.onTime += 1 } else { $0.late += 1 }
+                    }
                 }
             }
         }

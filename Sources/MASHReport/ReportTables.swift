@@ -45,12 +45,12 @@ extension Report {
     /// Research requests and answers per agency that had any, then all.
     func researchRows() -> [[String]] {
         func row(_ name: String, _ r: AgencyTally) -> [String] {
-            [name, String(r.requests), String(r.onTime), String(r.late), String(r.unanswered)]
+            [name, String(r.requests), String(r.onTime), String(r.late), String(r.unanswered), String(r.unrequested)]
         }
-        var rows = [["agency", "requests", "answers on time", "answers late", "unanswered (decided cases)"]]
+        var rows = [["agency", "requests", "answers on time", "answers late", "unanswered (decided cases)", "answers unrequested"]]
         for (i, name) in agencies.enumerated() {
             let r = range.all.research[i]
-            if r.requests + r.onTime + r.late > 0 { rows.append(row(name, r)) }
+            if r.requests + r.onTime + r.late + r.unrequested > 0 { rows.append(row(name, r)) }
         }
         rows.append(row("all", range.all.researchTotal))
         return rows

@@ -68,12 +68,15 @@ struct AgencyTally {
     var late = 0
     /// Requested, never answered, and the case is decided.
     var unanswered = 0
+    /// Answers the case never asked this agency for: kept, neither on time nor late.
+    var unrequested = 0
 
     mutating func add(_ o: AgencyTally) {
         requests += o.requests
         onTime += o.onTime
         late += o.late
         unanswered += o.unanswered
+        unrequested += o.unrequested
     }
 }
 

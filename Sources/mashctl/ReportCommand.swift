@@ -93,7 +93,9 @@ struct ReportCommand: ParsableCommand {
                                                  ending nfa-signpost
                       repeat_children, repeat_notifications
                       research_requests, research_answers_on_time,
-                      research_answers_late, research_unanswered
+                      research_answers_late, research_unanswered,
+                      research_answers_unrequested  answers no request asked
+                                                 for: neither on time nor late
                       escalations, escalations_unanswered, escalations_late
                       rerated_up, rerated_unchanged
                     A percentage, median or share with nothing to measure is

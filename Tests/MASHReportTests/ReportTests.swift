@@ -202,11 +202,14 @@ struct ReportTests {
         // Agencies shown: those asked or answering, in the standard order.
         #expect((r as? [String: Any]).map { Set($0.keys) } == ["police", "health", "education", "housing"])
         // police: asked by C1 C2 C7 C12 = 4; on time C1 C2 C12 = 3; late: C7 (accepted 03-04 12:00,
-        // after the 10:00 deadline) and C5 (unrequested, flagged late) = 2; none unanswered.
+        // after the 10:00 deadline) = 1; none unanswered; C5 asked nobody, so its police answer
+        // is unrequested, neither on time nor late.
         #expect(Self.int(r, "police", "requests") == 4)
         #expect(Self.int(r, "police", "answersOnTime") == 3)
-        #expect(Self.int(r, "police", "answersLate") == 2)
+        #expect(Self.int(r, "police", "answersLate") == 1)
         #expect(Self.int(r, "police", "unanswered") == 0)
+        #expect(Self.int(r, "police", "answersUnrequested") == 1)
+        #expect(Self.int(r, "health", "answersUnrequested") == 0)
         // health: asked by C1 C2 C3 C4 C7 C8 C10 C11 C12 C13 C15 = 11; on time C1 C3 C4 C7 C8 C10
         // C13 C15 = 8; unanswered for decided cases C2 C12 = 2 (C11 is undecided).
         #expect(Self.int(r, "health", "requests") == 11)
@@ -222,12 +225,13 @@ struct ReportTests {
         // housing: asked by C7, never answered.
         #expect(Self.int(r, "housing", "requests") == 1)
         #expect(Self.int(r, "housing", "unanswered") == 1)
-        // total: 24 requests, 15 on time, 3 late, 4 unanswered.
+        // total: 24 requests, 15 on time, 2 late, 4 unanswered, 1 unrequested.
         let total = try #require(Self.at(j, "range", "all", "research", "total"))
         #expect(Self.int(total, "requests") == 24)
         #expect(Self.int(total, "answersOnTime") == 15)
-        #expect(Self.int(total, "answersLate") == 3)
+        #expect(Self.int(total, "answersLate") == 2)
         #expect(Self.int(total, "unanswered") == 4)
+        #expect(Self.int(total, "answersUnrequested") == 1)
     }
 
     @Test func escalations() throws {
@@ -285,48 +289,49 @@ struct ReportTests {
         //   pending,overdue,outcome_strategy_discussion,outcome_csc_assessment,outcome_early_help,
         //   outcome_nfa_signpost,outcome_forward_to_allocated_team,police_nfa_share,
         //   repeat_children,repeat_notifications,research_requests,research_answers_on_time,
-        //   research_answers_late,research_unanswered,escalations,escalations_unanswered,escalations_late,
+        //   research_answers_late,research_unanswered,research_answers_unrequested,
+        //   escalations,escalations_unanswered,escalations_late,
         //   rerated_up,rerated_unchanged
         let expected = [
             // 03-02 Camden police: C5, Blue, at screening, nfa-signpost (1 of 1 police: 100.0);
-            // police's late unrequested answer; level unchanged.
-            "2026-03-02,2026-03-02,E09000007,Camden,police,1,0,0,0,1,0,0,1,1,0,0,,,,,,,0,0,0,0,0,1,0,100.0,0,0,0,0,1,0,0,0,0,0,1",
+            // police's unrequested answer (neither on time nor late); level unchanged.
+            "2026-03-02,2026-03-02,E09000007,Camden,police,1,0,0,0,1,0,0,1,1,0,0,,,,,,,0,0,0,0,0,1,0,100.0,0,0,0,0,0,0,1,0,0,0,0,1",
             // 03-02 Camden LA: C4, green, 24 h on time, strategy-discussion, 2 asked 2 on time, raised.
-            "2026-03-02,2026-03-02,E09000007,Camden,local-authority,1,0,0,1,0,0,0,1,0,1,1,100.0,24.00,24.00,,,100.0,0,0,1,0,0,0,0,,0,0,2,2,0,0,0,0,0,1,0",
+            "2026-03-02,2026-03-02,E09000007,Camden,local-authority,1,0,0,1,0,0,0,1,0,1,1,100.0,24.00,24.00,,,100.0,0,0,1,0,0,0,0,,0,0,2,2,0,0,0,0,0,0,1,0",
             // 03-02 Hackney police: C1 (3 h) and C2 (5 h, late, immediate risk): 1 of 2 = 50.0;
             // median (3 + 5) / 2 = 4; p95 rank ceil(1.9) = 2: 5; 0 of 2 nfa: 0.0; research 4 asked,
             // 3 on time, health unanswered for C2; C2's escalation (unanswered and late).
-            "2026-03-02,2026-03-02,E09000012,Hackney,police,2,2,0,0,0,0,1,2,0,2,1,50.0,4.00,5.00,50.0,,,0,0,2,0,0,0,0,0.0,0,0,4,3,0,1,1,1,1,0,2",
+            "2026-03-02,2026-03-02,E09000012,Hackney,police,2,2,0,0,0,0,1,2,0,2,1,50.0,4.00,5.00,50.0,,,0,0,2,0,0,0,0,0.0,0,0,4,3,0,1,0,1,1,1,0,2",
             // 03-02 Hackney LA: C3, amber 18 h on time, raised; child A (3 notifications).
-            "2026-03-02,2026-03-02,E09000012,Hackney,local-authority,1,0,1,0,0,0,0,1,0,1,1,100.0,18.00,18.00,,100.0,,0,0,1,0,0,0,0,,1,3,2,2,0,0,0,0,0,1,0",
-            "2026-03-02,2026-03-02,E09000019,Islington,police,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0",
-            "2026-03-02,2026-03-02,E09000019,Islington,local-authority,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0",
+            "2026-03-02,2026-03-02,E09000012,Hackney,local-authority,1,0,1,0,0,0,0,1,0,1,1,100.0,18.00,18.00,,100.0,,0,0,1,0,0,0,0,,1,3,2,2,0,0,0,0,0,0,1,0",
+            "2026-03-02,2026-03-02,E09000019,Islington,police,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0",
+            "2026-03-02,2026-03-02,E09000019,Islington,local-authority,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0",
             // 03-03 Camden police: C6, open case, forwarded: 0 of 1 police nfa: 0.0; not re-rated.
-            "2026-03-03,2026-03-03,E09000007,Camden,police,1,0,0,0,0,1,0,1,1,0,0,,,,,,,0,0,0,0,0,0,1,0.0,0,0,0,0,0,0,0,0,0,0,0",
-            "2026-03-03,2026-03-03,E09000007,Camden,local-authority,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0",
+            "2026-03-03,2026-03-03,E09000007,Camden,police,1,0,0,0,0,1,0,1,1,0,0,,,,,,,0,0,0,0,0,0,1,0.0,0,0,0,0,0,0,0,0,0,0,0,0",
+            "2026-03-03,2026-03-03,E09000007,Camden,local-authority,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0",
             // 03-03 Hackney police: C9, Blue, nfa-signpost (100.0).
-            "2026-03-03,2026-03-03,E09000012,Hackney,police,1,0,0,0,1,0,0,1,1,0,0,,,,,,,0,0,0,0,0,1,0,100.0,0,0,0,0,0,0,0,0,0,0,1",
+            "2026-03-03,2026-03-03,E09000012,Hackney,police,1,0,0,0,1,0,0,1,1,0,0,,,,,,,0,0,0,0,0,1,0,100.0,0,0,0,0,0,0,0,0,0,0,0,1",
             // 03-03 Hackney LA: no case, but child A again.
-            "2026-03-03,2026-03-03,E09000012,Hackney,local-authority,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,1,3,0,0,0,0,0,0,0,0,0",
+            "2026-03-03,2026-03-03,E09000012,Hackney,local-authority,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,1,3,0,0,0,0,0,0,0,0,0,0",
             // 03-03 Islington police: C8, green 12 h on time, early-help (0.0 nfa), 2 asked 2 on time.
-            "2026-03-03,2026-03-03,E09000019,Islington,police,1,0,0,1,0,0,0,1,0,1,1,100.0,12.00,12.00,,,100.0,0,0,0,0,1,0,0,0.0,0,0,2,2,0,0,0,0,0,0,1",
+            "2026-03-03,2026-03-03,E09000019,Islington,police,1,0,0,1,0,0,0,1,0,1,1,100.0,12.00,12.00,,,100.0,0,0,0,0,1,0,0,0.0,0,0,2,2,0,0,0,0,0,0,0,1",
             // 03-03 Islington LA: C7, amber 30 h late (0.0), csc-assessment; 4 asked: health on time,
             // police and education late, housing unanswered; escalated (unanswered and late).
-            "2026-03-03,2026-03-03,E09000019,Islington,local-authority,1,0,1,0,0,0,0,1,0,1,0,0.0,30.00,30.00,,0.0,,0,0,0,1,0,0,0,,0,0,4,1,2,1,1,1,1,0,1",
-            "2026-03-04,2026-03-04,E09000007,Camden,police,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0",
+            "2026-03-03,2026-03-03,E09000019,Islington,local-authority,1,0,1,0,0,0,0,1,0,1,0,0.0,30.00,30.00,,0.0,,0,0,0,1,0,0,0,,0,0,4,1,2,1,0,1,1,1,0,1",
+            "2026-03-04,2026-03-04,E09000007,Camden,police,0,0,0,0,0,0,0,0,0,0,0,,,,,,,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0",
             // 03-04 Camden LA: C12, red 4 h at the deadline (on time); police on time, health
             // unanswered; escalated (unanswered only).
-            "2026-03-04,2026-03-04,E09000007,Camden,local-authority,1,1,0,0,0,0,0,1,0,1,1,100.0,4.00,4.00,100.0,,,0,0,1,0,0,0,0,,0,0,2,1,0,1,1,1,0,0,1",
+            "2026-03-04,2026-03-04,E09000007,Camden,local-authority,1,1,0,0,0,0,0,1,0,1,1,100.0,4.00,4.00,100.0,,,0,0,1,0,0,0,0,,0,0,2,1,0,1,0,1,1,0,0,1",
             // 03-04 Hackney police: C13 (green 8 h 20 min) and C15 (amber 8 h): median
             // (8 + 8.333) / 2 = 8.1667 -> 8.17; p95 rank 2: 8.333 -> 8.33; C15's education
             // unanswered but not escalated yet.
-            "2026-03-04,2026-03-04,E09000012,Hackney,police,2,0,1,1,0,0,0,2,0,2,2,100.0,8.17,8.33,,100.0,100.0,0,0,0,1,1,0,0,0.0,0,0,4,3,0,1,0,0,0,0,2",
+            "2026-03-04,2026-03-04,E09000012,Hackney,police,2,0,1,1,0,0,0,2,0,2,2,100.0,8.17,8.33,,100.0,100.0,0,0,0,1,1,0,0,0.0,0,0,4,3,0,1,0,0,0,0,0,2",
             // 03-04 Hackney LA: C10 pending and overdue, health on time; child A.
-            "2026-03-04,2026-03-04,E09000012,Hackney,local-authority,1,0,1,0,0,0,0,0,0,0,0,,,,,,,1,1,0,0,0,0,0,,1,3,2,1,0,0,0,0,0,0,0",
+            "2026-03-04,2026-03-04,E09000012,Hackney,local-authority,1,0,1,0,0,0,0,0,0,0,0,,,,,,,1,1,0,0,0,0,0,,1,3,2,1,0,0,0,0,0,0,0,0",
             // 03-04 Islington police: C11 pending, not overdue; no police decided: share empty.
-            "2026-03-04,2026-03-04,E09000019,Islington,police,1,0,0,1,0,0,0,0,0,0,0,,,,,,,1,0,0,0,0,0,0,,0,0,2,0,0,0,0,0,0,0,0",
+            "2026-03-04,2026-03-04,E09000019,Islington,police,1,0,0,1,0,0,0,0,0,0,0,,,,,,,1,0,0,0,0,0,0,,0,0,2,0,0,0,0,0,0,0,0,0",
             // 03-04 Islington LA: C14, Blue, nfa-signpost.
-            "2026-03-04,2026-03-04,E09000019,Islington,local-authority,1,0,0,0,1,0,0,1,1,0,0,,,,,,,0,0,0,0,0,1,0,,0,0,0,0,0,0,0,0,0,0,1",
+            "2026-03-04,2026-03-04,E09000019,Islington,local-authority,1,0,0,0,1,0,0,1,1,0,0,,,,,,,0,0,0,0,0,1,0,,0,0,0,0,0,0,0,0,0,0,0,1",
         ]
         let rows = Array(lines.dropFirst().dropLast())
         #expect(rows.count == expected.count)
@@ -349,14 +354,14 @@ struct ReportTests {
         // (unanswered and late); none raised, all 5 unchanged.
         #expect(
             lines.contains(
-                "2026-03-02,2026-03-04,E09000012,Hackney,police,5,2,1,1,1,0,1,5,1,4,3,75.0,6.50,8.33,50.0,100.0,100.0,0,0,2,1,1,1,0,20.0,0,0,8,6,0,2,1,1,1,0,5"
+                "2026-03-02,2026-03-04,E09000012,Hackney,police,5,2,1,1,1,0,1,5,1,4,3,75.0,6.50,8.33,50.0,100.0,100.0,0,0,2,1,1,1,0,20.0,0,0,8,6,0,2,0,1,1,1,0,5"
             ))
         // Camden LA: C4 (green, 24 h) and C12 (red, 4 h): median (4 + 24) / 2 = 14, p95 rank
         // ceil(1.9) = 2: 24; research C4 2 on time, C12 police on time and health unanswered;
         // C12 escalated (unanswered); C4 raised, C12 unchanged.
         #expect(
             lines.contains(
-                "2026-03-02,2026-03-04,E09000007,Camden,local-authority,2,1,0,1,0,0,0,2,0,2,2,100.0,14.00,24.00,100.0,,100.0,0,0,2,0,0,0,0,,0,0,4,3,0,1,1,1,0,1,1"
+                "2026-03-02,2026-03-04,E09000007,Camden,local-authority,2,1,0,1,0,0,0,2,0,2,2,100.0,14.00,24.00,100.0,,100.0,0,0,2,0,0,0,0,,0,0,4,3,0,1,0,1,1,0,1,1"
             ))
         // Hackney LA (C3, C10): child A counts once for the week, with its 3 notifications.
         #expect(lines.contains { $0.hasPrefix("2026-03-02,2026-03-04,E09000012,Hackney,local-authority,2,") && $0.contains(",,1,3,") })
