@@ -107,6 +107,12 @@ struct CaseView: Encodable {
     var products: [ProductView]
     var notification: MASHNotification?
 
+    /// A replay sandbox keeps each agency's products in one file, a product a line.
+    static func sandboxFile(_ outbox: Outbox, _ recipient: String) -> String? {
+        let path = "\(outbox.root)/\(recipient).ndjson"
+        return FileManager.default.fileExists(atPath: path) ? "\(path) (a replay sandbox: one product a line)" : nil
+    }
+
     init(_ r: CaseRecord, outbox: Outbox) {
         id = r.id.text
         format = r.format
@@ -143,7 +149,8 @@ struct CaseView: Encodable {
         products = r.products.map { p in
             ProductView(
                 id: p.id, kind: p.kind, recipient: p.recipient, deliveredAt: p.deliveredAt.rfc3339UTC,
-                path: outbox.location(of: p.id, for: Agency(p.recipient)) ?? "(no longer in the outbox)")
+                path: outbox.location(of: p.id, for: Agency(p.recipient)) ?? Self.sandboxFile(outbox, p.recipient)
+                    ?? "(no longer in the outbox)")
         }
     }
 }

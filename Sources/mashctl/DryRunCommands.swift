@@ -28,6 +28,11 @@ struct GenerateCommand: ParsableCommand {
             word) that mashd accepts with warnings. Nobody in it is real. The same --seed always \
             gives the same bytes. Research answers name case ids as a fresh mashd or a replay \
             sandbox gives them: the nth notification is case n.
+
+            EXIT STATUS
+              0   written
+              1   the --out file cannot be created or written
+              64  bad options (a --start that is not a date, a negative --count, ...)
             """)
 
     @Option(help: "Notifications to write.")
@@ -51,14 +56,21 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write here instead of standard output.", valueName: "FILE"))
     var out: String?
 
-    func run() throws {
-        guard let first = FullDate(rfc3339: start) else { throw ValidationError("--start must be a date such as 2026-01-01") }
+    func validate() throws {
+        guard FullDate(rfc3339: start) != nil else { throw ValidationError("--start must be a date such as 2026-01-01") }
         guard count >= 0, days >= 1, (0...1).contains(faults) else { throw ValidationError("--count ≥ 0, --days ≥ 1, --faults in 0...1") }
+    }
+
+    func run() throws {
+        let first = FullDate(rfc3339: start)!
         let generator = NotificationGenerator(
             .init(count: count, seed: seed, start: first, days: days, research: !noResearch, faults: faults, model: StandardModel.model))
         let handle: FileHandle
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: nil) else { throw ValidationError("cannot create \(out)") }
+            guard FileManager.default.createFile(atPath: out, contents: nil) else {
+                printError("mashctl generate: cannot create \(out)")
+                throw ExitCode(1)
+            }
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         } else {
             handle = FileHandle.standardOutput
@@ -89,6 +101,11 @@ struct ExplainCommand: ParsableCommand {
             recipients if research finds nothing that raises the level. A refused line shows its \
             error code and message. Children named earlier in the same input count for the \
             repeat rule. For training, and for checking an upstream feed before it goes live.
+
+            EXIT STATUS
+              0  every line was screened
+              1  some lines were refused (each shows why)
+              2  the file, the model or the config cannot be read
             """)
 
     @Argument(help: ArgumentHelp("An NDJSON file, or - for standard input.", valueName: "FILE"))
@@ -104,29 +121,37 @@ struct ExplainCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let m = try ModelChoice.load(model, config: config)
+        let m: (model: RiskModel, identity: ModelIdentity, standard: Bool)
+        do {
+            m = try ModelChoice.load(model, config: config)
+        } catch {
+            printError("mashctl explain: \(error)")
+            throw ExitCode(2)
+        }
         let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let d = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            data = d
+        do {
+            data = try InputFile.read(file)
+        } catch {
+            printError("mashctl explain: \(error)")
+            throw ExitCode(2)
         }
         var explainer = Explainer(model: m.model)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var n = 0
+        var refused = 0
         for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             n += 1
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             var bytes = Array(raw)
             if bytes.last == 0x0D { bytes.removeLast() }
             let e = explainer.explain(bytes, line: n)
+            if e.error != nil { refused += 1 }
             if json {
                 print(String(decoding: try encoder.encode(e), as: UTF8.self))
                 continue
             }
-            print("line \(n): \(e.format ?? "?") \(e.reference ?? "")")
+            print(["line \(n):", e.format ?? "?", e.reference].compactMap { $0 }.joined(separator: " "))
             if let error = e.error {
                 print("  refused: \(error)")
                 continue
@@ -140,6 +165,7 @@ struct ExplainCommand: ParsableCommand {
             print("  level \(e.level.map(String.init) ?? "-"), \(e.rag ?? "none")\(e.researchFrom.isEmpty ? "" : "; research from \(e.researchFrom.joined(separator: ", ")) within \(e.deadlineAfter ?? "?")")")
             print("  outcome \(e.outcome ?? "?") to \(e.recipients.isEmpty ? "nobody" : e.recipients.joined(separator: ", "))\(e.note.map { "; \($0)" } ?? "")")
         }
+        if refused > 0 { throw ExitCode(1) }
     }
 }
 
@@ -201,11 +227,12 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         var data: [UInt8] = []
         for f in histories {
-            guard let d = FileManager.default.contents(atPath: f) else {
-                printError("mashctl replay: cannot read \(f)")
+            do {
+                data += try InputFile.read(f)
+            } catch {
+                printError("mashctl replay: \(error)")
                 throw ExitCode(2)
             }
-            data += d
             if data.last != 0x0A { data.append(0x0A) }
         }
         if compare {
@@ -228,7 +255,7 @@ struct ReplayCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         print("dry run of \(s.lines) lines in \(String(format: "%.1f", seconds)) s with \(m.identity.name) v\(m.identity.version) (\(m.identity.checksum.prefix(12)))\(m.standard ? "" : ", a LOCAL VARIATION")")
         if let first = s.first, let last = s.last { print("simulated time: \(first.rfc3339UTC) to \(last.rfc3339UTC)") }
-        print("notifications: \(s.notifications) accepted, \(s.duplicates) duplicates, \(s.rejected.values.reduce(0, +)) refused \(s.rejected.isEmpty ? "" : "(" + s.rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")")
+        print("notifications: \(s.notifications) accepted, \(s.duplicates) duplicates, \(s.rejected.values.reduce(0, +)) refused\(s.rejected.isEmpty ? "" : " (" + s.rejected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")")
         print("screened: " + ["red", "amber", "green", "blue", "none"].map { "\($0) \(s.byRAG[$0] ?? 0)" }.joined(separator: ", "))
         print("research answers: \(s.answers) (\(s.lateAnswers) late, \(s.unrequestedAnswers) unrequested)")
         print("outcomes: " + s.byOutcome.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

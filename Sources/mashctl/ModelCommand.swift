@@ -28,8 +28,11 @@ struct ModelCommand: ParsableCommand {
             print(StandardModel.text)
             return
         }
-        guard let data = FileManager.default.contents(atPath: check) else {
-            printError("mashctl model: cannot read \(check)")
+        let data: Data
+        do {
+            data = try InputFile.read(check)
+        } catch {
+            printError("mashctl model: \(error)")
             throw ExitCode(1)
         }
         let model: RiskModel

@@ -44,14 +44,11 @@ struct SendCommand: ParsableCommand {
         var origins: [(file: String, line: Int)] = []
         for file in files.isEmpty ? ["-"] : files {
             let data: Data
-            if file == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let d = FileManager.default.contents(atPath: file) else {
-                    printError("mashctl send: cannot read \(file): \(String(cString: strerror(errno)))")
-                    throw ExitCode(2)
-                }
-                data = d
+            do {
+                data = try InputFile.read(file)
+            } catch {
+                printError("mashctl send: \(error)")
+                throw ExitCode(2)
             }
             let name = file == "-" ? "<stdin>" : file
             var lineNumber = 0

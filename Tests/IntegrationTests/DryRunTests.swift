@@ -75,6 +75,7 @@ struct DryRunTests {
         // The sandbox reads as a store.
         let shown = try Harness.run(Harness.mashctl, ["case", "100-01W", "--state-dir", dir + "/sandbox"])
         #expect(shown.status == 0 && shown.out.contains("\"stage\" : \"decided\""))
+        #expect(shown.out.contains("/sandbox/outbox/police.ndjson (a replay sandbox"), "\(shown.out)")
         // A second replay into the same sandbox is refused rather than mixed.
         let again = try Harness.run(Harness.mashctl, ["replay", input, "--sandbox", dir + "/sandbox"])
         #expect(again.status == 2 && again.err.contains("new sandbox"))
@@ -148,11 +149,19 @@ struct DryRunTests {
 
     @Test func explainSaysWhyForTheExamples() throws {
         let r = try Harness.run(Harness.mashctl, ["explain"], stdin: Data((Harness.merlinExample + "\n" + Harness.laExample + "\n{}\n").utf8))
-        #expect(r.status == 0)
+        // A refused line (the empty object) makes the status 1, for a script checking a feed.
+        #expect(r.status == 1)
         #expect(r.out.contains("concern-base-level: level 3"))
         #expect(r.out.contains("police-high-risk-floor") == false)  // DV is 3 already
         #expect(r.out.contains("research from police, health, education, housing within 1d"))
         #expect(r.out.contains("outcome csc-assessment to csc"))
         #expect(r.out.contains("line 3") && r.out.contains("missing-field"))
+        // A pipe or /dev/stdin given as the file reads as standard input does; good lines, 0.
+        let good = Data((Harness.merlinExample + "\n").utf8)
+        let piped = try Harness.run(Harness.mashctl, ["explain", "/dev/stdin"], stdin: good)
+        #expect(piped.status == 0, "\(piped.err)")
+        #expect(piped.out.contains("outcome csc-assessment to csc"))
+        let missing = try Harness.run(Harness.mashctl, ["explain", "/nonexistent/feed.ndjson"])
+        #expect(missing.status == 2 && missing.err.contains("No such file"), "\(missing.err)")
     }
 }
