@@ -317,10 +317,15 @@ struct ReplayCommand: ParsableCommand {
         print("")
         print("outcomes, A (rows) by B (columns):")
         let outcomes = Set(matrix.keys).union(matrix.values.flatMap(\.keys)).sorted()
-        print("".padding(toLength: 28, withPad: " ", startingAt: 0) + outcomes.map { $0.padding(toLength: 14, withPad: " ", startingAt: 0).prefix(14) }.joined(separator: " "))
-        for o in outcomes {
-            let row = outcomes.map { String(matrix[o]?[$0] ?? 0).padding(toLength: 14, withPad: " ", startingAt: 0) }.joined(separator: " ")
-            print(o.padding(toLength: 28, withPad: " ", startingAt: 0) + row)
+        // Columns are numbered as the rows are, so that no outcome name is cut.
+        func right(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+        let labelWidth = 5 + (outcomes.map(\.count).max() ?? 0)
+        let cellWidth = max(8, 2 + String(matrix.values.flatMap(\.values).max() ?? 0).count)
+        print(String(repeating: " ", count: labelWidth) + outcomes.indices.map { right("(\($0 + 1))", cellWidth) }.joined())
+        for (i, o) in outcomes.enumerated() {
+            let label = "(\(i + 1)) \(o)"
+            let row = outcomes.map { right(String(matrix[o]?[$0] ?? 0), cellWidth) }.joined()
+            print(label + String(repeating: " ", count: labelWidth - label.count) + row)
         }
         print("")
         print("per outcome: " + outcomes.map { o in
