@@ -76,7 +76,10 @@ public final class SandboxStore: @unchecked Sendable {
         config.foreignKeysEnabled = false
         queue = try DatabaseQueue(path: path, configuration: config)
         try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
+            // No journal while it is filled: each page is written once, not to the WAL and
+            // again at each checkpoint. A dry run that fails leaves a sandbox to delete and run
+            // again, never one to repair. `finish` makes it a WAL store like a live one.
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
         }
         try StoreSchema.migrator.migrate(queue)
     }
@@ -243,6 +246,6 @@ public final class SandboxStore: @unchecked Sendable {
         try flush()
         writer.sync {}
         if let f = failureLock.withLock({ failure }) { throw f }
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
     }
 }
