@@ -34,6 +34,34 @@ enum Harness {
             environment: environment)
     }
 
+    /// A blocking Unix stream socket connected to `path`.
+    static func connect(_ path: String) throws -> CInt {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            let b = Array(path.utf8)
+            raw.copyBytes(from: b)
+            raw[b.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard fd >= 0, rc == 0 else { throw POSIXError(.ECONNREFUSED) }
+        return fd
+    }
+
+    /// Everything `fd` reads until the peer closes.
+    static func readToEnd(_ fd: CInt) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { return bytes }
+            bytes += chunk[0..<n]
+        }
+    }
+
     /// Sends `lines` on one connection and returns the replies.
     static func send(_ lines: [[UInt8]], to socket: String) throws -> [Reply] {
         var replies: [Reply] = []

@@ -76,7 +76,7 @@ struct IntakeProtocolTests {
         let daemon = try Harness.start(dir)
         let count = 600
         let input = Array((0..<count).map { Harness.merlin("LATE-\($0)") + "\n" }.joined().utf8)
-        let fd = try Self.connect(daemon.socketPath)
+        let fd = try Harness.connect(daemon.socketPath)
         defer { close(fd) }
         var sent = 0
         while sent < input.count {
@@ -89,35 +89,11 @@ struct IntakeProtocolTests {
         usleep(1_000_000)
         shutdown(fd, Int32(SHUT_WR))
         usleep(300_000)
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { break }
-            bytes += chunk[0..<n]
-        }
-        let replies = bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        let replies = Harness.readToEnd(fd).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
         #expect(replies.count == count)
         #expect(replies.last?.contains("\"line\":\(count),") == true)
         #expect(replies.allSatisfy { $0.hasPrefix("{\"ok\":true,") })
         daemon.stop()
-    }
-
-    /// A blocking Unix stream socket connected to `path`.
-    static func connect(_ path: String) throws -> CInt {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            let b = Array(path.utf8)
-            raw.copyBytes(from: b)
-            raw[b.count] = 0
-        }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard fd >= 0, rc == 0 else { throw POSIXError(.ECONNREFUSED) }
-        return fd
     }
 
     /// One broken line and what it must be answered.

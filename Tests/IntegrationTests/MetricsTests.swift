@@ -47,18 +47,11 @@ struct MetricsTests {
 
     /// GET /metrics over a Unix socket; the body.
     static func scrape(_ path: String) throws -> String {
-        let fd = try IntakeProtocolTests.connect(path)
+        let fd = try Harness.connect(path)
         defer { close(fd) }
         let request = Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { break }
-            bytes += chunk[0..<n]
-        }
-        let response = String(decoding: bytes, as: UTF8.self)
+        let response = String(decoding: Harness.readToEnd(fd), as: UTF8.self)
         #expect(response.hasPrefix("HTTP/1.1 200 OK"), "\(response.prefix(200))")
         return response.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
     }
