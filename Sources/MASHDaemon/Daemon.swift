@@ -227,12 +227,15 @@ public enum Daemon {
                     }))
         }
         services.append(.init(service: systemd))
-        // A service that fails or ends early (a socket that cannot be bound) stops the others
-        // the orderly way, lines in flight committed and answered, and mashd exits with the
-        // error; cancelling them instead would drop those lines' answers.
-        for i in services.indices {
-            services[i].failureTerminationBehavior = .gracefullyShutdownGroup
-            services[i].successTerminationBehavior = .gracefullyShutdownGroup
+        // A service that fails (a socket that cannot be bound) or ends on its own stops the
+        // others the orderly way, lines in flight committed and answered, and mashd exits 1
+        // with the error; cancelling them instead would drop those lines' answers.
+        services = services.map { c in
+            var c = ServiceGroupConfiguration.ServiceConfiguration(
+                service: EssentialService(inner: c.service, name: Self.partName(c.service)))
+            c.failureTerminationBehavior = .gracefullyShutdownGroup
+            c.successTerminationBehavior = .gracefullyShutdownGroup
+            return c
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(
@@ -256,6 +259,20 @@ public enum Daemon {
         try await group.shutdownGracefully()
         withExtendedLifetime(state) {}
         logger.info("mashd stopped")
+    }
+}
+
+extension Daemon {
+    /// The name an operator knows a part by, for the error when it stops on its own.
+    static func partName(_ service: any Service) -> String {
+        switch service {
+        case is ProcessEngine: return "process engine"
+        case is IntakeCommitter: return "intake committer"
+        case is IntakeServer: return "intake server"
+        case is ControlServer: return "control server"
+        case is MetricsServer: return "metrics server"
+        default: return "service manager link"
+        }
     }
 }
 

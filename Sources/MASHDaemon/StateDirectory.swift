@@ -53,18 +53,24 @@ public final class StateDirectory: Sendable {
 
     deinit { close(lockDescriptor) }
 
-    /// The pid in `path`'s lock file when a mashd holds the lock, else nil (also when the lock
-    /// cannot be read): how a tool tells a stopped mashd from one it cannot reach.
+    /// The pid in `path`'s lock file when a mashd holds the lock, else nil (also when it
+    /// cannot be told): how a tool tells a stopped mashd from one it cannot reach. It looks the
+    /// lock up in /proc/locks rather than trying it, so a mashd starting at that moment never
+    /// finds the lock taken by the probe.
     public static func holder(of path: String) -> String? {
         let lockPath = path + "/mashd.lock"
-        let fd = open(lockPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            _ = flock(fd, LOCK_UN)
-            return nil
+        var info = stat()
+        guard stat(lockPath, &info) == 0, let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
+        // "1: FLOCK  ADVISORY  WRITE 1234 fd:00:5678 0 EOF": the device as hex major:minor.
+        let dev = UInt64(info.st_dev)
+        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff))
+        let minor = (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff))
+        let device = String(format: "%02llx:%02llx:%llu", major, minor, UInt64(info.st_ino))
+        let held = locks.split(separator: "\n").contains { line in
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            return f.count >= 6 && f[1] == "FLOCK" && f[5] == device
         }
-        guard errno == EWOULDBLOCK else { return nil }
+        guard held else { return nil }
         let pid = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return pid.isEmpty ? "?" : pid
     }

@@ -43,7 +43,6 @@ public final class ControlServer: Service, Sendable {
 
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { tasks in
-            defer { listening() }
             for endpoint in endpoints {
                 let server = try await ServerBootstrap(group: group)
                     .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -70,6 +69,8 @@ public final class ControlServer: Service, Sendable {
                     }
                 }
             }
+            // Only once every socket is bound: a failed bind must not let READY through.
+            listening()
         }
     }
 

@@ -25,6 +25,8 @@ final class IntakeHandler: ChannelDuplexHandler {
         var maximumInFlight: Int
         /// Who may send which format.
         var permissions: PermissionsBox
+        /// In a stop, how long a peer may take to read its replies once the last is written.
+        var drainTimeout: TimeAmount = .seconds(10)
     }
 
     private let settings: Settings
@@ -47,6 +49,7 @@ final class IntakeHandler: ChannelDuplexHandler {
     /// closes after every reply: closing at once would drop replies still queued in the
     /// channel (a peer reading slowly after half-closing its side).
     private var lastWrite: EventLoopFuture<Void>?
+    private var drainTimerArmed = false
 
     init(settings: Settings, committer: IntakeCommitter, peer: PeerCredentials?, logger: Logger) {
         self.settings = settings
@@ -164,7 +167,26 @@ final class IntakeHandler: ChannelDuplexHandler {
         if let write = write ?? lastWrite {
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             write.whenComplete { _ in loopBound.value.close(promise: nil) }
+            armDrainTimer(context: context)
         } else {
+            context.close(promise: nil)
+        }
+    }
+
+    /// In a stop, once every reply is handed to the channel: a peer that has not read them
+    /// within `drainTimeout` is disconnected, so the stop never waits on it for ever. Its
+    /// lines are committed; only the replies it did not read are lost.
+    private func armDrainTimer(context: ChannelHandlerContext) {
+        guard draining, closing, !drainTimerArmed else { return }
+        drainTimerArmed = true
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let (logger, timeout) = (self.logger, settings.drainTimeout)
+        context.eventLoop.scheduleTask(in: timeout) {
+            let context = loopBound.value
+            guard context.channel.isActive else { return }
+            logger.warning(
+                "intake stopping: a peer did not read its replies; disconnected",
+                metadata: ["event": "drain-timeout", "seconds": "\(timeout.nanoseconds / 1_000_000_000)"])
             context.close(promise: nil)
         }
     }
@@ -192,6 +214,8 @@ final class IntakeHandler: ChannelDuplexHandler {
         } else if event is Drain {
             draining = true
             closeIfDone(context: context, after: nil)
+            // Already closing (the input had ended) and waiting for the peer to read.
+            armDrainTimer(context: context)
         }
         context.fireUserInboundEventTriggered(event)
     }

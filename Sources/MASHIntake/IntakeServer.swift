@@ -38,7 +38,7 @@ public final class IntakeServer: Service, Sendable {
         public var adapterContext: AdapterContext
         public var adapters: [any IntakeAdapter]
         public var permissions: PermissionsBox
-        /// How long a stop waits for each connection to take its last replies.
+        /// How long a stop waits for a peer to read its replies once the last is written.
         public var drainTimeout: TimeAmount = .seconds(10)
 
         public init(
@@ -88,26 +88,13 @@ public final class IntakeServer: Service, Sendable {
         } onGracefulShutdown: {
             for s in servers { s.close(promise: nil) }
         }
-        // Let every connection answer what it has read, then close. A peer that does not read
-        // its replies within `drainTimeout` is cut off: its lines are committed already, and
-        // the stop must not wait on it for ever.
+        // Let every connection answer what it has read, then close. A peer that has not read
+        // its replies `drainTimeout` after the last was written is cut off (`IntakeHandler`):
+        // its lines are committed already, and the stop must not wait on it for ever.
         let open = connections.withLockedValue { Array($0.values) }
-        let cut = NIOLockedValueBox(0)
-        for c in open {
-            c.pipeline.fireUserInboundEventTriggered(IntakeHandler.Drain())
-            c.eventLoop.scheduleTask(in: configuration.drainTimeout) {
-                guard c.isActive else { return }
-                cut.withLockedValue { $0 += 1 }
-                c.close(promise: nil)
-            }
-        }
+        for c in open { c.pipeline.fireUserInboundEventTriggered(IntakeHandler.Drain()) }
         for c in open { try? await c.closeFuture.get() }
-        let cutOff = cut.withLockedValue { $0 }
-        if cutOff > 0 {
-            logger.warning(
-                "intake stopped: peers that did not read their replies were disconnected", metadata: ["connections-cut": "\(cutOff)"])
-        }
-        logger.info("intake stopped", metadata: ["connections-drained": "\(open.count - cutOff)"])
+        logger.info("intake stopped", metadata: ["connections-drained": "\(open.count)"])
     }
 
     private func bind(_ listener: Listener) async throws -> any Channel {
@@ -115,7 +102,8 @@ public final class IntakeServer: Service, Sendable {
             adapters: configuration.adapters, boundFormat: listener.boundFormat, context: configuration.adapterContext)
         let settings = IntakeHandler.Settings(
             decoder: decoder, maximumLineBytes: configuration.maximumLineBytes,
-            maximumInFlight: configuration.maximumInFlightPerConnection, permissions: configuration.permissions)
+            maximumInFlight: configuration.maximumInFlightPerConnection, permissions: configuration.permissions,
+            drainTimeout: configuration.drainTimeout)
         let committer = self.committer
         let logger = self.logger
         let connections = self.connections

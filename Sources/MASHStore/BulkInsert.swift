@@ -23,7 +23,9 @@ struct BulkInsert {
         var row = Row(statement: statement)
         bind(&row)
         precondition(row.index - 1 == sqlite3_bind_parameter_count(statement), "a row bound the wrong number of values for \(sql)")
-        let rc = sqlite3_step(statement)
+        // A value that could not be bound (out of memory, too big) must not leave the previous
+        // row's value in its place.
+        let rc = row.failure == SQLITE_OK ? sqlite3_step(statement) : row.failure
         guard rc == SQLITE_DONE else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) }
             sqlite3_reset(statement)
@@ -35,11 +37,17 @@ struct BulkInsert {
     struct Row {
         let statement: OpaquePointer
         var index: Int32 = 1
+        /// The first bind that failed, else SQLITE_OK.
+        var failure = SQLITE_OK
+
+        private mutating func check(_ rc: Int32) {
+            if rc != SQLITE_OK, failure == SQLITE_OK { failure = rc }
+        }
 
         init(statement: OpaquePointer) { self.statement = statement }
 
         mutating func int(_ value: Int64?) {
-            if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+            check(value.map { sqlite3_bind_int64(statement, index, $0) } ?? sqlite3_bind_null(statement, index))
             index += 1
         }
 
@@ -50,17 +58,15 @@ struct BulkInsert {
         mutating func text(_ value: String?) {
             if var value {
                 // SQLite copies the bytes (SQLITE_TRANSIENT), so the buffer need only last the call.
-                value.withUTF8 { b in
-                    guard let base = b.baseAddress, b.count > 0 else {
-                        _ = sqlite3_bind_text(statement, index, "", 0, nil)
-                        return
-                    }
-                    _ = sqlite3_bind_text(
+                let rc = value.withUTF8 { b -> Int32 in
+                    guard let base = b.baseAddress, b.count > 0 else { return sqlite3_bind_text(statement, index, "", 0, nil) }
+                    return sqlite3_bind_text(
                         statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(b.count),
                         unsafeBitCast(-1, to: sqlite3_destructor_type.self))
                 }
+                check(rc)
             } else {
-                sqlite3_bind_null(statement, index)
+                check(sqlite3_bind_null(statement, index))
             }
             index += 1
         }

@@ -125,6 +125,8 @@ public final class SandboxStore: @unchecked Sendable {
         inFlight.wait()
         writer.async { [self] in
             defer { inFlight.signal() }
+            // After a failed batch nothing more is written: the sandbox is to be deleted.
+            guard failureLock.withLock({ failure }) == nil else { return }
             do {
                 try write(cs, ans, ps)
             } catch {

@@ -30,8 +30,9 @@ struct ReportCommand: ParsableCommand {
                            those on the immediate-risk route.
               Timeliness   Per screening RAG, cases decided against a deadline
                            (acceptance plus the RAG's timescale): how many on time
-                           (decided by the deadline, within the 1 s mashd allows a
-                           deadline's own timer; later is late and escalated), the
+                           (decided by the deadline or less than 2 s after it, the
+                           leeway mashd gives a deadline's own timer; later is late
+                           and escalated), the
                            percentage, and the median and 95th percentile
                            (nearest rank) of hours from acceptance to decision.
                            Cases with no deadline
