@@ -159,6 +159,9 @@ let package = Package(
             dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MASHOutboxTests", dependencies: ["MASHOutbox", "MASHCore"]),
         .testTarget(
+            name: "MASHDaemonTests",
+            dependencies: ["MASHDaemon", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(
             name: "MASHReportTests",
             dependencies: ["MASHReport", "MASHStore", "MASHCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
