@@ -167,13 +167,15 @@ public final class ProcessEngine: Service, Sendable {
                 lastProgress.withLockedValue { $0 = .now }
                 progress()
             } catch {
-                logger.error(
-                    "process step failed; retrying in 1 s", metadata: ["error": "\(error)", "cases": "\(items.count)"])
                 // Some products may be out: look before writing them again.
                 uncertain.insert(Set(items.map(\.sequence)))
                 queue.done(items.map(\.sequence))
                 // Stopping: the cases stay in the store, and the next start takes them up.
-                if queue.isStopped { return }
+                let stopping = queue.isStopped
+                logger.error(
+                    stopping ? "process step failed while stopping; the next start takes these cases up" : "process step failed; retrying in 1 s",
+                    metadata: ["error": "\(error)", "cases": "\(items.count)"])
+                if stopping { return }
                 try? await Task.sleep(for: .seconds(1))
                 if queue.isStopped { return }
                 queue.push(items)

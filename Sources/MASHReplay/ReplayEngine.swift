@@ -110,7 +110,8 @@ public final class ReplayEngine {
     /// rehearsal makes millions of them, too many for one file each.
     private var outboxes: [Agency: FileHandle] = [:]
     private var pending: [PendingProduct] = []
-    private let files = FileWriter()
+    /// Renders and appends the product files, beside the store's writer.
+    private let files = BatchWriter(label: "mashctl.replay.outbox")
     private let decoder = LineDecoder(adapters: Adapters.all)
 
     public init(_ options: Options) throws {
@@ -196,8 +197,7 @@ public final class ReplayEngine {
         }
         try flushProducts()
         try store?.finish()
-        files.queue.sync {}
-        if let failure = files.failure { throw failure }
+        try files.finish()
         for (_, h) in outboxes { try h.close() }
         return summary
     }
@@ -393,7 +393,7 @@ public final class ReplayEngine {
     /// store's writer (each has a core's worth of work in a large run), and appends each
     /// agency's to its file in the order they were made.
     func flushProducts() throws {
-        if let failure = files.failure { throw failure }
+        try files.check()
         guard let sandbox = options.sandbox, !pending.isEmpty else { return }
         for agency in Set(pending.map(\.recipient)) where outboxes[agency] == nil {
             let path = "\(sandbox)/outbox/\(agency).ndjson"
@@ -404,28 +404,10 @@ public final class ReplayEngine {
         let batch = pending
         let handles = outboxes
         pending = []
-        files.inFlight.wait()
-        files.queue.async { [files] in
-            defer { files.inFlight.signal() }
-            guard files.failure == nil else { return }
+        try files.submit {
             var bytes: [Agency: [UInt8]] = [:]
             for p in batch { bytes[p.recipient, default: []].append(contentsOf: p.render().body) }
-            do {
-                for (agency, b) in bytes { try handles[agency]?.write(contentsOf: b) }
-            } catch {
-                files.fail(error)
-            }
+            for (agency, b) in bytes { try handles[agency]?.write(contentsOf: b) }
         }
-    }
-
-    /// The queue that renders and writes the sandbox's product files, at most a few batches
-    /// behind the simulation, and the first error it met.
-    final class FileWriter: @unchecked Sendable {
-        let queue = DispatchQueue(label: "mashctl.replay.outbox")
-        let inFlight = DispatchSemaphore(value: 4)
-        private var error: (any Error)?
-        private let lock = NSLock()
-        var failure: (any Error)? { lock.withLock { error } }
-        func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
     }
 }

@@ -55,7 +55,7 @@ public struct Report: Sendable {
         // Agencies shown: the standard ones with any request, answer or escalation, and others.
         var used = Set<Int>()
         for t in a.tallies {
-            for (i, r) in t.research.enumerated() where r.requests + r.onTime + r.late + r.unrequested > 0 { used.insert(i) }
+            for (i, r) in t.research.enumerated() where r.isActive { used.insert(i) }
             for (i, n) in t.escalatedAgencies.enumerated() where n > 0 { used.insert(i) }
         }
         let shown = zip(agencyOrder, agencyIds).filter { used.contains($0.1) }

@@ -187,7 +187,7 @@ extension Report {
     func researchChart(_ f: Figures) -> String {
         let rows = agencies.enumerated().compactMap { i, name -> (String, [Int], String)? in
             let r = f.research[i]
-            guard r.requests + r.onTime + r.late + r.unrequested > 0 else { return nil }
+            guard r.isActive else { return nil }
             let share = Num.tenths(Figures.tenths(r.onTime, of: r.onTime + r.late))
             return (name, [r.onTime, r.late, r.unanswered], "\(r.requests) asked" + (share.isEmpty ? "" : ", \(share)% of answers on time"))
         }

@@ -50,7 +50,7 @@ extension Report {
         var rows = [["agency", "requests", "answers on time", "answers late", "unanswered (decided cases)", "answers unrequested"]]
         for (i, name) in agencies.enumerated() {
             let r = range.all.research[i]
-            if r.requests + r.onTime + r.late + r.unrequested > 0 { rows.append(row(name, r)) }
+            if r.isActive { rows.append(row(name, r)) }
         }
         rows.append(row("all", range.all.researchTotal))
         return rows

@@ -71,6 +71,9 @@ struct AgencyTally {
     /// Answers the case never asked this agency for: kept, neither on time nor late.
     var unrequested = 0
 
+    /// Whether the agency was asked or answered at all: only those are shown.
+    var isActive: Bool { requests + onTime + late + unrequested > 0 }
+
     mutating func add(_ o: AgencyTally) {
         requests += o.requests
         onTime += o.onTime

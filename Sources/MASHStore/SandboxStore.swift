@@ -56,13 +56,8 @@ public final class SandboxStore: @unchecked Sendable {
     private var answers: [(seq: Int64, agency: Agency, respondedAt: Timestamp, acceptedAt: Timestamp, line: String, late: Bool)] = []
     private var products: [(PendingProduct, Timestamp)] = []
     private var modelJSON: (ModelIdentity, String)?
-    /// Batches are written on this queue while the dry run goes on.
-    private let writer = DispatchQueue(label: "mashctl.sandbox.writer")
-    private var failure: (any Error)?
-    private let failureLock = NSLock()
-    /// At most this many batches wait for the writer: memory stays bounded when the
-    /// simulation runs ahead of the disk.
-    private let inFlight = DispatchSemaphore(value: 4)
+    /// Batches are written while the dry run goes on.
+    private let writer = BatchWriter(label: "mashctl.sandbox.writer")
 
     /// Creates a new sandbox store at `path`; an existing one is refused, so a rehearsal never
     /// mixes with another's results.
@@ -117,22 +112,11 @@ public final class SandboxStore: @unchecked Sendable {
 
     /// Hands what is pending to the writer queue, to be written in one transaction.
     private func flush() throws {
-        if let f = failureLock.withLock({ failure }) { throw f }
         let (cs, ans, ps) = (cases, answers, products)
         cases = []
         answers = []
         products = []
-        inFlight.wait()
-        writer.async { [self] in
-            defer { inFlight.signal() }
-            // After a failed batch nothing more is written: the sandbox is to be deleted.
-            guard failureLock.withLock({ failure }) == nil else { return }
-            do {
-                try write(cs, ans, ps)
-            } catch {
-                failureLock.withLock { if failure == nil { failure = error } }
-            }
-        }
+        try writer.submit { [self] in try write(cs, ans, ps) }
     }
 
     private func write(
@@ -243,11 +227,10 @@ public final class SandboxStore: @unchecked Sendable {
         self.modelJSON = modelJSON
     }
 
-    /// Waits for every batch, then checkpoints.
+    /// Waits for every batch, then makes the store a WAL store like a live one.
     public func finish() throws {
         try flush()
-        writer.sync {}
-        if let f = failureLock.withLock({ failure }) { throw f }
+        try writer.finish()
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
     }
 }
