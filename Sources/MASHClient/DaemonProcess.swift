@@ -41,6 +41,20 @@ public final class DaemonProcess {
         throw IntakeClient.Failure(description: "mashd did not listen on \(self.socketPath) within 30 s; see \(logPath)")
     }
 
+    /// The processor time mashd has used so far, user plus system, in seconds (from
+    /// `/proc/PID/stat`), or nil once it has exited. On a shared machine wall-clock rates
+    /// vary from run to run; the time the daemon itself spent varies far less.
+    public var cpuSeconds: Double? {
+        guard process.isRunning,
+            let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // After "pid (comm) ", field 3 is the state; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Sends `signal` and waits for the process to exit; returns its exit status.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) -> Int32 {

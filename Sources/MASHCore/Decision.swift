@@ -41,20 +41,26 @@ public struct Decision: Sendable, Hashable, Codable {
 
 /// Makes decisions. Pure: the same screening, answers, times and model give the same decision.
 public enum Decider {
-    /// A decision more than this many seconds after the deadline is late and escalated.
+    /// A decision more than this many seconds after the deadline is late and escalated. The
+    /// deadline's own timer decides a case a few milliseconds after it; that is on time.
     public static let lateTolerance: Int64 = 1
 
+    /// - Parameter watchedSince: since when the deadline has been watched (the running mashd's
+    ///   start). A deadline that passed before it passed while nobody watched (mashd was down),
+    ///   and the case is late however soon after it is decided.
     public static func decide(
         screening: Screening, asked: [Agency], answers: [ResearchAnswer], deadline: Timestamp?, now: Timestamp,
-        model: RiskModel, identity: ModelIdentity
+        model: RiskModel, identity: ModelIdentity, watchedSince: Timestamp? = nil
     ) -> Decision {
-        let late: Int64? = deadline.flatMap { d in
-            let seconds = (now.epochMicroseconds - d.epochMicroseconds) / 1_000_000
-            return seconds > lateTolerance ? seconds : nil
-        }
+        let late = lateness(deadline: deadline, now: now, watchedSince: watchedSince)
         let answered = Set(answers.map(\.agency))
         let unanswered = asked.filter { !answered.contains($0) }
         let unrequested = Set(answers.map(\.agency)).subtracting(asked).sorted()
+        // A case that asks nobody (Blue, or a RAG the model asks nobody for) is decided at
+        // screening. It is decided a moment after intake, and an answer that happens to arrive
+        // first is recorded as unrequested but changes nothing: otherwise the outcome would
+        // depend on that race.
+        let findings = asked.isEmpty ? [] : answers
 
         guard screening.route != .openCase, let screeningLevel = screening.level else {
             return Decision(
@@ -71,7 +77,7 @@ public enum Decider {
             return sa != sb ? sa : a < b
         }
         for indicator in ordered {
-            let sources = answers.filter { $0.findings.contains { $0.indicators.contains(indicator) } }
+            let sources = findings.filter { $0.findings.contains { $0.indicators.contains(indicator) } }
             guard !sources.isEmpty else { continue }
             let effect = model.indicators[indicator] ?? RiskModel.IndicatorEffect.none
             let before = level
@@ -108,6 +114,18 @@ public enum Decider {
             level: level, rag: model.rag(forLevel: level), outcome: rule.outcome, recipients: rule.recipients,
             rationale: why, unanswered: unanswered, unrequested: unrequested, lateBySeconds: late, decidedAt: now,
             model: identity)
+    }
+
+    /// Whole seconds (rounded up) the decision came after the deadline, when that makes it
+    /// late: more than `lateTolerance` after it, or any time after a deadline that passed
+    /// before `watchedSince`.
+    static func lateness(deadline: Timestamp?, now: Timestamp, watchedSince: Timestamp?) -> Int64? {
+        guard let deadline else { return nil }
+        let micros = now.epochMicroseconds - deadline.epochMicroseconds
+        guard micros > 0 else { return nil }
+        let unwatched = watchedSince.map { deadline < $0 } ?? false
+        guard unwatched || micros > lateTolerance * 1_000_000 else { return nil }
+        return (micros + 999_999) / 1_000_000
     }
 
     static func isSet(_ e: RiskModel.IndicatorEffect) -> Bool {

@@ -1,12 +1,15 @@
 import Foundation
 
 /// Name normalisation for matching the same child across streams (MASH.md, "Same child"):
-/// trimmed, inner white space collapsed to one space, case folded. A police report's
-/// `"OKAFOR "` and a school's `"Okafor"` must meet.
+/// trimmed, inner white space collapsed to one space, case folded, in Unicode's composed form
+/// (NFC). A police report's `"OKAFOR "` and a school's `"Okafor"` must meet.
 public enum PersonName {
     public static func normalise(_ s: String) -> String {
         if let ascii = asciiNormalise(s) { return ascii }
-        return s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").folding(options: [.caseInsensitive], locale: nil)
+        // Canonical composition (NFC) before and after: "Zoë" typed as one code point or as "e"
+        // and a combining diaeresis is one name, and the store compares keys byte for byte.
+        return s.precomposedStringWithCanonicalMapping.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            .folding(options: [.caseInsensitive], locale: nil).precomposedStringWithCanonicalMapping
     }
 
     /// The first word of a forenames field, normalised; nil when there is none.

@@ -66,6 +66,9 @@ public final class ProcessEngine: Service, Sendable {
     /// Called when a case has made progress (a product delivered), for the watchdog.
     private let progress: @Sendable () -> Void
     private let lastProgress = NIOLockedValueBox(ContinuousClock.now)
+    /// When this mashd began watching deadlines: one that passed before it passed while mashd
+    /// was down, and its case is escalated as late (`Decider`).
+    private let watchingSince = NIOLockedValueBox<Timestamp?>(nil)
 
     public init(
         store: CaseStore, outbox: Outbox, model: ActiveModel, configuration: Configuration = .init(),
@@ -89,6 +92,7 @@ public final class ProcessEngine: Service, Sendable {
         let r = try await store.recovery()
         uncertain.insert(r.uncertain)
         let now = clock()
+        watchingSince.withLockedValue { $0 = now }
         var items = r.items
         for e in r.research {
             if let item = watch.watch(
@@ -240,7 +244,9 @@ public final class ProcessEngine: Service, Sendable {
         }
 
         // Decisions are committed before their products exist.
-        let decided = try await store.decide(toDecide, now: now, model: m.model, identity: m.identity, priority: priority)
+        let decided = try await store.decide(
+            toDecide, now: now, model: m.model, identity: m.identity, priority: priority,
+            watchedSince: watchingSince.withLockedValue { $0 })
         for (seq, result) in decided {
             guard var c = cases[seq] else { continue }
             c.facts.answers = result.answers

@@ -228,8 +228,10 @@ struct Aggregator {
             if let deadline = c.deadline {
                 t.time[c.rag].decided += 1
                 // On time as mashd judges it (`Decider`): a decision made by the deadline's own
-                // timer lands a few milliseconds after it, and is not late.
-                if (decidedAt - deadline) / 1000 <= Decider.lateTolerance { t.time[c.rag].onTime += 1 }
+                // timer lands a few milliseconds after it, and is not late. (mashd also
+                // escalates a case whose deadline passed while it was down, however soon after
+                // it restarted; one decided within the tolerance still counts as on time here.)
+                if decidedAt - deadline <= Decider.lateTolerance * 1000 { t.time[c.rag].onTime += 1 }
                 t.time[c.rag].durations.append(decidedAt - c.accepted)
             } else {
                 t.time[c.rag].atScreening += 1

@@ -167,7 +167,8 @@ extension CaseStore {
     /// the decision needs: it runs on the single writer. Returns, per case decided now, its
     /// decision and the answers it was made from.
     public func decide(
-        _ inputs: [DecisionInput], now: Timestamp, model: RiskModel, identity: ModelIdentity, priority: WritePriority
+        _ inputs: [DecisionInput], now: Timestamp, model: RiskModel, identity: ModelIdentity, priority: WritePriority,
+        watchedSince: Timestamp? = nil
     ) async throws -> [Int64: (decision: Decision, answers: [ResearchAnswer])] {
         guard !inputs.isEmpty else { return [:] }
         return try await write(priority.gate) { (db: Database) throws -> [Int64: (decision: Decision, answers: [ResearchAnswer])] in
@@ -183,7 +184,7 @@ extension CaseStore {
                 ).map { Agency($0) }
                 let d = Decider.decide(
                     screening: input.screening, asked: asked, answers: answers, deadline: input.deadline, now: now, model: model,
-                    identity: identity)
+                    identity: identity, watchedSince: watchedSince)
                 try db.cachedStatement(
                     sql: """
                         UPDATE cases SET stage = 'decided', dispatched = 0, decided_at = ?, final_level = ?, final_rag = ?,

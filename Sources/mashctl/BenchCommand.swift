@@ -56,6 +56,11 @@ struct IntakeBench: ParsableCommand {
             lines were acknowledged, from the first byte sent to the last reply read. Every \
             reply must be ok; anything else fails the run. The figures vary with the machine and \
             its load: they are measurements, not assertions.
+
+            mashd cpu-s is the processor time mashd used over the same span (user plus system, \
+            its process engine included), and us/line that time per line: on a shared machine it \
+            varies far less than the rate does. The clients run on the same machine and their \
+            time is not in it: client cpu-s is theirs (this process's own time over the span).
             """)
 
     @Option(help: "Lines per run.")
@@ -73,7 +78,7 @@ struct IntakeBench: ParsableCommand {
         let exe = options.executable
         let counts = clients.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
         let modes = durability.split(separator: ",").map(String.init)
-        print("lines  clients  durability  seconds  lines/s")
+        print("lines  clients  durability  seconds  lines/s  mashd cpu-s  us/line  client cpu-s")
         for mode in modes {
             guard mode == "full" || mode == "off" else { throw ValidationError("durability must be full or off, not \(mode)") }
             for n in counts {
@@ -86,6 +91,8 @@ struct IntakeBench: ParsableCommand {
                     arguments: ["--log-level", options.daemonLogLevel] + (mode == "off" ? ["--unsafe-synchronous-off"] : []))
                 let bad = LockedCounter()
                 let socketPath = daemon.socketPath
+                let cpuBefore = daemon.cpuSeconds ?? 0
+                let clientBefore = Self.ownCPUSeconds()
                 let start = Date()
                 ClientThreads.run(n) { c in
                     do {
@@ -101,14 +108,26 @@ struct IntakeBench: ParsableCommand {
                     }
                 }
                 let seconds = Date().timeIntervalSince(start)
+                let cpu = (daemon.cpuSeconds ?? .nan) - cpuBefore
+                let clientCPU = Self.ownCPUSeconds() - clientBefore
                 daemon.stop()
                 guard bad.value == 0 else { throw ValidationError("\(bad.value) lines were not acknowledged ok; see \(daemon.logPath)") }
                 print(
                     String(lines).padding(toLength: 7, withPad: " ", startingAt: 0) + String(n).padding(toLength: 9, withPad: " ", startingAt: 0)
                         + mode.padding(toLength: 12, withPad: " ", startingAt: 0)
-                        + String(format: "%7.2f  %7.0f", seconds, Double(lines) / seconds))
+                        + String(format: "%7.2f  %7.0f  %11.2f  %7.1f  %12.2f", seconds, Double(lines) / seconds, cpu, cpu / Double(lines) * 1e6, clientCPU))
             }
         }
+    }
+}
+
+extension IntakeBench {
+    /// This process's processor time so far, user plus system, in seconds.
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 
