@@ -139,7 +139,7 @@ enum Lines {
     }
 
     static func child(_ first: String, _ last: String, dob: String = "2017-04-22", extra: String = "") -> String {
-        #""firstName":"\#(first)","lastName":"\#(last)","dob":"\#(dob)","gender":"M","school":"Mandeville Primary School","address":{"line1":"3 Glyn Road","town":"London","postcode":"E5 0JD"}\#(extra)"#
+        #""firstName":"\#(first)","lastName":"\#(last)","dob":"\#(dob)","gender":"M","ethnicity":"WBRI","gp":"GP-Clapton Surgery","school":"Mandeville Primary School","address":{"line1":"3 Glyn Road","town":"London","postcode":"E5 0JD"}\#(extra)"#
     }
 
     static func merlin(

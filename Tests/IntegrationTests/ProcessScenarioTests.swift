@@ -242,6 +242,19 @@ enum ProductChecks {
             #expect(!f.text.contains("Kerry Parent") && !f.text.contains("\"Sam\""), "\(f) shows the household")
             #expect(!f.keys.contains("findings") && !f.keys.contains("household"), "\(f)")
         }
+        // MASH.md: research requests carry the child's identifiers; early help the child's
+        // identity and school. Gender, ethnicity and GP go to CSC and police only.
+        let identifiers: Set<String> = ["surname", "forenames", "dateOfBirth", "unborn", "expectedDate", "nhsNumber", "upn", "address"]
+        let children = ((f.json["subject"] as? [String: Any])?["children"] as? [[String: Any]]) ?? []
+        let earlyHelp = f.kind == "information-product" && f.recipient == "early-help"
+        if f.kind == "research-request" || earlyHelp {
+            #expect(!children.isEmpty, "\(f) names no child")
+            for child in children {
+                #expect(Set(child.keys).isSubset(of: earlyHelp ? identifiers.union(["school"]) : identifiers), "\(f): \(child.keys.sorted())")
+            }
+            #expect(!f.text.contains("WBRI") && !f.text.contains("GP-Clapton"), "\(f) shows ethnicity or GP")
+            if !earlyHelp { #expect(!f.text.contains("Mandeville Primary"), "\(f) shows the school") }
+        }
         switch f.kind {
         case "research-request":
             #expect(f.keys.isSubset(of: ["id", "caseId", "kind", "recipient", "createdAt", "model", "rag", "level", "deadline", "subject", "concerns"]), "\(f.keys)")
