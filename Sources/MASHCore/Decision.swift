@@ -37,6 +37,9 @@ public struct Decision: Sendable, Hashable, Codable {
 
     /// Whether the case needs an escalation notice: agencies unanswered, or decided late.
     public var needsEscalation: Bool { !unanswered.isEmpty || lateBySeconds != nil }
+
+    /// "1 second", "5 seconds": how late, for the rationale and the escalation notice.
+    public static func seconds(_ n: Int64) -> String { n == 1 ? "1 second" : "\(n) seconds" }
 }
 
 /// Makes decisions. Pure: the same screening, answers, times and model give the same decision.
@@ -103,7 +106,7 @@ public enum Decider {
             why.append(
                 RationaleEntry(
                     rule: "decided-late", effect: "escalated to \(model.escalationRecipient)",
-                    reason: "decided \(late) seconds after the research deadline"))
+                    reason: "decided \(Decision.seconds(late)) after the research deadline"))
         }
         let rule = model.outcomes[level] ?? RiskModel.OutcomeRule(outcome: "nfa-signpost", recipients: [])
         why.append(

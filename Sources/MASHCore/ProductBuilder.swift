@@ -77,7 +77,7 @@ public enum ProductBuilder {
         if d.needsEscalation {
             var reasons: [String] = []
             if !d.unanswered.isEmpty { reasons.append("no research answer from \(d.unanswered.map(\.name).joined(separator: ", "))") }
-            if let late = d.lateBySeconds { reasons.append("decided \(late) seconds after its deadline") }
+            if let late = d.lateBySeconds { reasons.append("decided \(Decision.seconds(late)) after its deadline") }
             let to = model.escalationRecipient
             out.append(
                 ProductDocument(

@@ -141,7 +141,7 @@ struct DeciderTests {
         #expect(d.lateBySeconds == late)
         #expect(d.needsEscalation == (late != nil))
         let entry = d.rationale.first { $0.rule == "decided-late" }
-        #expect(entry?.reason == late.map { "decided \($0) seconds after the research deadline" })
+        #expect(entry?.reason == late.map { $0 == 1 ? "decided 1 second after the research deadline" : "decided \($0) seconds after the research deadline" })
     }
 
     @Test("unanswered agencies are named and escalated; a case with no deadline is never late")
