@@ -89,9 +89,12 @@ public enum Decider {
             case .add(let n): level = min(level + n, RiskModel.maximumLevel)
             case .setLevel(let n): level = max(level, min(n, RiskModel.maximumLevel))
             }
+            // A sealed finding is cited only by its holder: while no shareable finding names
+            // the indicator, the rule does not name it either.
+            let named = sources.contains { $0.findings.contains { $0.shareable && $0.indicators.contains(indicator) } }
             why.append(
                 RationaleEntry(
-                    rule: "indicator:\(indicator.rawValue)",
+                    rule: named ? "indicator:\(indicator.rawValue)" : "indicator:confidential",
                     effect: before == level ? "level \(level), unchanged" : "level \(before) to \(level)",
                     reason: citation(indicator, in: sources)))
         }

@@ -117,6 +117,23 @@ public enum Daemon {
             throw StartupError(error.description, exitCode: error.inUse ? StartupError.tempFail : StartupError.cannotCreate)
         }
         let controlDirectory = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? options.stateDirectory
+        // Every socket path this mashd will bind: refused if another process listens there
+        // (binding over it would take that daemon's socket), a dead daemon's left-over removed.
+        var paths: [(String, String)] = listeners.compactMap {
+            if case .path(let path, _) = $0.source { return (path, "intake") }
+            return nil
+        }
+        paths += [(controlDirectory + "/control.sock", "control"), (controlDirectory + "/status.sock", "status")]
+        if options.config.metricsEnabled, options.config.metricsListen == nil {
+            paths.append((options.config.metricsSocket ?? controlDirectory + "/metrics.sock", "metrics"))
+        }
+        for (path, role) in paths {
+            do {
+                try SocketPath.claim(path, role: role)
+            } catch {
+                throw StartupError(error.description, exitCode: error.inUse ? StartupError.tempFail : StartupError.cannotCreate)
+            }
+        }
         let store: CaseStore
         do {
             store = try CaseStore(path: state.storePath, durability: options.durability)

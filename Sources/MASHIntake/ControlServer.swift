@@ -46,7 +46,7 @@ public final class ControlServer: Service, Sendable {
             for endpoint in endpoints {
                 let server = try await ServerBootstrap(group: group)
                     .childChannelOption(.allowRemoteHalfClosure, value: true)
-                    .bind(unixDomainSocketPath: endpoint.path, cleanupExistingSocketFile: true) { channel in
+                    .bind(unixDomainSocketPath: endpoint.path, cleanupExistingSocketFile: false) { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 4096)))
                             return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)

@@ -124,7 +124,7 @@ public final class IntakeServer: Service, Sendable {
             }
         switch listener.source {
         case .path(let path, let mode):
-            let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
             guard chmod(path, mode) == 0 else {
                 throw IntakeServerError("cannot set mode \(String(mode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
             }

@@ -45,7 +45,7 @@ public final class MetricsServer: Service, Sendable {
         switch endpoint {
         case .unix(let path):
             do {
-                server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+                server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false, childChannelInitializer: initializer)
             } catch {
                 throw IntakeServerError("cannot serve metrics on \(path): \(Self.reason(error))")
             }

@@ -68,7 +68,8 @@ struct CaseView: Encodable {
         var agency: String
         var respondedAt: String
         var acceptedAt: String
-        /// on-time, late (after the decision or the deadline), or unrequested.
+        /// unrequested (from an agency not asked, whenever it came, as `report` counts it),
+        /// late (after the decision), or on-time.
         var status: String
         var findings: [Finding]?
     }
@@ -138,7 +139,7 @@ struct CaseView: Encodable {
             let decoded = LineDecoder(adapters: Adapters.all, boundFormat: "research/1").decode(Array(a.line.utf8))
             var findings: [Finding]? = nil
             if case .success(let l) = decoded, case .research(let answer) = l.decoded.intake { findings = answer.findings }
-            let status = a.late ? "late" : asked.contains(a.agency) ? "on-time" : "unrequested"
+            let status = !asked.contains(a.agency) ? "unrequested" : a.late ? "late" : "on-time"
             return Answer(
                 agency: a.agency, respondedAt: a.respondedAt.rfc3339UTC, acceptedAt: a.acceptedAt.rfc3339UTC, status: status,
                 findings: findings)

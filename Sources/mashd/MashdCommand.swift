@@ -70,8 +70,10 @@ struct MashdCommand: AsyncParsableCommand {
                   address was in use): the others stopped in order, and the error
                   is logged and printed
               64  bad usage (for instance a socket path too long)
-              73  the state directory or the store cannot be created or opened
-              75  another mashd holds the state directory
+              73  the state directory or the store cannot be created or opened, or
+                  a socket path is not a socket or its directory is missing
+              75  another mashd holds the state directory, or another process
+                  listens on one of the socket paths (it is never taken over)
               78  the config file or the model file is invalid (the message names
                   the line or key)
 

@@ -49,6 +49,36 @@ struct DaemonLifecycleTests {
         daemon.stop()
     }
 
+    @Test func aSocketPathInUseOrNotASocketIsRefusedAndNeverTakenOver() throws {
+        let dir = Harness.temporaryDirectory("takeover")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = try Harness.start(dir)
+        // A second mashd, on its own state directory, pointed at the first one's socket.
+        let second = try Harness.run(Harness.mashd, ["--state-dir", dir + "/second", "--socket", daemon.socketPath], timeout: 20)
+        #expect(second.status == 75)
+        #expect(second.err.contains("another process is listening on \(daemon.socketPath)"), "\(second.err)")
+        // The first still has its socket, and answers on it.
+        #expect(try Harness.send([Harness.merlinExample], to: daemon.socketPath).first?.ok == true)
+        // A file that is not a socket is left as it was.
+        let file = dir + "/notes.txt"
+        try "keep me\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let onFile = try Harness.run(Harness.mashd, ["--state-dir", dir + "/third", "--socket", file], timeout: 20)
+        #expect(onFile.status == 73)
+        #expect(onFile.err.contains("\(file) exists and is not a socket"), "\(onFile.err)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me\n")
+        let noDirectory = try Harness.run(Harness.mashd, ["--state-dir", dir + "/fourth", "--socket", dir + "/missing/intake.sock"], timeout: 20)
+        #expect(noDirectory.status == 73)
+        #expect(noDirectory.err.contains("its directory \(dir)/missing does not exist"), "\(noDirectory.err)")
+        // Sockets left by a mashd that was killed are taken: nobody listens on them. (The
+        // harness clears the intake socket itself; the control sockets are left as they were.)
+        daemon.stop(signal: SIGKILL)
+        #expect(FileManager.default.fileExists(atPath: dir + "/state/control.sock"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/state/status.sock"))
+        let again = try Harness.start(dir)
+        #expect(try Harness.send([Harness.merlinExample], to: again.socketPath).first?.duplicate == true)
+        again.stop()
+    }
+
     @Test(arguments: [
         ("[intake]\nsocket_mode = 660\n", "intake.socket_mode"),
         ("[intake]\nmax_line_bytes = \"big\"\n", "intake.max_line_bytes"),

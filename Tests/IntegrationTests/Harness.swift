@@ -73,9 +73,11 @@ enum Harness {
         try send(lines.map { Array($0.utf8) }, to: socket)
     }
 
-    /// Runs a command and returns its exit status, standard output and standard error.
+    /// Runs a command and returns its exit status, standard output and standard error. With a
+    /// `timeout`, a command still running after it is stopped with SIGTERM: a daemon that
+    /// should have refused to start then shows as a wrong exit status, not a hung test.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, out: String, err: String) {
+    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, timeout: Double? = nil) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -84,6 +86,9 @@ enum Harness {
         p.standardError = err
         p.standardInput = input
         try p.run()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if p.isRunning { p.terminate() } }
+        }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()

@@ -28,9 +28,26 @@ struct ProcessLifecycleTests {
         // mashctl case shows who was asked, who answered and how.
         let shown = try Harness.run(Harness.mashctl, ["case", id, "--state-dir", d.dir + "/state"])
         #expect(shown.status == 0)
-        for word in ["\"unrequested\"", "\"late\"", "\"on-time\"", "\"researching\"", "\"decided\"", "/new/\(id).outcome-notice.referrer-feedback"] {
+        for word in ["\"unrequested\"", "\"on-time\"", "\"researching\"", "\"decided\"", "/new/\(id).outcome-notice.referrer-feedback"] {
             #expect(shown.out.contains(word), "mashctl case lacks \(word)")
         }
+    }
+
+    @Test func mashctlCaseNamesEachAnswerAsTheReportCountsIt() throws {
+        let d = try ProcessDaemon("status", timescale: "2s")
+        let id = try #require(try d.send(Lines.la("STATUS-1", concerns: ["emotional-abuse"], child: Lines.child("Ola", "Status"))).id)
+        #expect(try d.waitResearching(id).asked == ["education", "health"])
+        try d.answer(id, "health")
+        _ = try d.waitDecided(id)
+        // After the decision: one agency that was asked, one that was not.
+        #expect(try d.answer(id, "education").ok)
+        #expect(try d.answer(id, "police").ok)
+        let shown = try Harness.run(Harness.mashctl, ["case", id, "--state-dir", d.dir + "/state"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.out.utf8)) as? [String: Any])
+        let answers = ((json["research"] as? [String: Any])?["answers"] as? [[String: Any]]) ?? []
+        var status: [String: String] = [:]
+        for a in answers { status[a["agency"] as? String ?? "?"] = a["status"] as? String }
+        #expect(status == ["health": "on-time", "education": "late", "police": "unrequested"])
     }
 
     @Test func theRepeatRuleSeesTheSameChildAcrossStreams() throws {

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Makes a Unix socket path ready to bind, without taking it from anybody. Binding over an
+/// existing path needs the old file gone; removing it blindly would let a second mashd (or a
+/// mistyped `--socket`) silently take a live daemon's socket, leaving that daemon running and
+/// unreachable. So a path that a process is listening on is refused, a leftover from a daemon
+/// that died is removed, and anything that is not a socket is left alone and refused.
+public enum SocketPath {
+    /// Why a path cannot be claimed.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        private enum Kind: Sendable { case inUse, unusable }
+        private let kind: Kind
+        public let description: String
+        /// Another process listens there: try again once it has stopped.
+        public var inUse: Bool { kind == .inUse }
+
+        fileprivate static func inUse(_ s: String) -> Failure { Failure(kind: .inUse, description: s) }
+        fileprivate static func unusable(_ s: String) -> Failure { Failure(kind: .unusable, description: s) }
+    }
+
+    /// Checks `path` (what `--socket` or the config named, under `role`) and removes a stale
+    /// socket there.
+    public static func claim(_ path: String, role: String) throws(Failure) {
+        var st = stat()
+        if lstat(path, &st) != 0 {
+            guard errno == ENOENT else { throw .unusable("cannot use \(path) as the \(role) socket: \(String(cString: strerror(errno)))") }
+            let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            var dst = stat()
+            guard stat(directory.isEmpty ? "/" : directory, &dst) == 0, (dst.st_mode & S_IFMT) == S_IFDIR else {
+                throw .unusable("cannot create the \(role) socket \(path): its directory \(directory) does not exist")
+            }
+            return
+        }
+        guard (st.st_mode & S_IFMT) == S_IFSOCK else {
+            throw .unusable("\(path) exists and is not a socket; mashd will not replace it. Remove it or give another path for the \(role) socket")
+        }
+        if isListening(path) {
+            throw .inUse("another process is listening on \(path) (the \(role) socket): is another mashd running with it? Stop it, or give another path")
+        }
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw .unusable("cannot remove the stale socket \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Whether something accepts connections at `path`. A connect that is refused means a
+    /// socket file with nobody behind it; one that would block means a listener whose backlog
+    /// is full, which is very much alive.
+    static func isListening(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return rc == 0 || errno == EAGAIN || errno == EINPROGRESS
+    }
+}
