@@ -35,7 +35,11 @@ public struct LineDecoder: Sendable {
         public var format: String? = nil
     }
 
-    public func decode(_ bytes: UnsafeRawBufferPointer) -> Result<Line, Rejection> {
+    public func decode(_ line: UnsafeRawBufferPointer) -> Result<Line, Rejection> {
+        // A byte order mark that a Windows export put before the JSON is ignored, as RFC 8259
+        // allows a parser to; it is not kept in the stored line.
+        let bom = line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF
+        let bytes = bom ? UnsafeRawBufferPointer(rebasing: line[3...]) : line
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(Rejection(error: IntakeError(.invalidUTF8, "the line is not valid UTF-8"), reference: nil))
         }

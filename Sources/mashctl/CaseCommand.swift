@@ -25,6 +25,7 @@ struct CaseCommand: ParsableCommand {
               0  printed
               1  no such case
               2  the id is malformed or the store cannot be read
+              64 bad usage (an unknown option or a missing argument)
             """)
 
     @Argument(help: "The case id, as in an intake reply (for example 100-01W).")

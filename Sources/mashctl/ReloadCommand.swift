@@ -17,6 +17,7 @@ struct ReloadCommand: ParsableCommand {
               0  reloaded
               1  refused (the reason is printed)
               2  mashd could not be reached
+              64 bad usage (an unknown option or a missing argument)
             """)
 
     @Option(name: .long, help: ArgumentHelp("The control socket (default: control.sock in $RUNTIME_DIRECTORY, the state directory, or /run/mashd-control).", valueName: "PATH"))

@@ -24,6 +24,7 @@ struct SendCommand: ParsableCommand {
               1  at least one line was rejected
               2  mashd could not be reached, or a file could not be read
               3  mashd closed the connection before answering every line
+              64 bad usage (an unknown option or a missing argument)
             """)
 
     @Argument(help: ArgumentHelp("NDJSON files to send; - or none for standard input.", valueName: "FILE"))

@@ -21,6 +21,7 @@ struct StatusCommand: ParsableCommand {
               4  shown from the store: a mashd holds the state directory but does not
                  answer on the status socket (another RUNTIME_DIRECTORY, or --socket)
               2  neither mashd nor its store could be reached
+              64 bad usage (an unknown option or a missing argument)
             """)
 
     @Option(name: .long, help: ArgumentHelp("The status socket (default: status.sock in $RUNTIME_DIRECTORY, the state directory, or /run/mashd-control).", valueName: "PATH"))

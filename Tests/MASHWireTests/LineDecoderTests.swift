@@ -127,6 +127,24 @@ struct LineDecoderTests {
         }
     }
 
+    @Test("a byte order mark before the JSON is ignored and not stored; one anywhere else is refused")
+    func byteOrderMark() {
+        let json = #"{"format":"fake/1"}"#
+        switch Self.decoder().decode([0xEF, 0xBB, 0xBF] + Array(json.utf8)) {
+        case .success(let line): #expect(line.text == json)
+        case .failure(let r): Issue.record("rejected: \(r.error)")
+        }
+        guard case .failure(let r) = Self.decoder().decode(Array(" ".utf8) + [0xEF, 0xBB, 0xBF] + Array(json.utf8)) else {
+            Issue.record("accepted a mark after white space")
+            return
+        }
+        #expect(r.error.code == .invalidJSON)
+        guard case .failure = Self.decoder().decode([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array(json.utf8)) else {
+            Issue.record("accepted two marks")
+            return
+        }
+    }
+
     @Test("an unknown format's message names the formats this mashd reads")
     func unknownFormatMessage() {
         guard case .failure(let r) = Self.decoder().decode(Array(#"{"format":"nope"}"#.utf8)) else {
