@@ -11,6 +11,7 @@ public struct ConfigFile: Sendable {
     public var socketMode: mode_t?
     public var maximumLineBytes: Int?
     public var maximumLinesInFlight: Int?
+    public var maximumConnections: Int?
     public var maximumBatch: Int?
     public var modelFile: String?
     public var timescales: [RAG: Int64] = [:]
@@ -32,7 +33,7 @@ public struct ConfigFile: Sendable {
 
     /// The keys mashd reads, by table.
     static let known: [String: Set<String>] = [
-        "intake": ["socket", "socket_mode", "max_line_bytes", "max_lines_in_flight"],
+        "intake": ["socket", "socket_mode", "max_line_bytes", "max_lines_in_flight", "max_connections"],
         "store": ["max_batch"],
         "model": ["file"],
         "timescales": ["red", "amber", "green"],
@@ -95,6 +96,7 @@ public struct ConfigFile: Sendable {
         }
         c.maximumLineBytes = try int("intake", "max_line_bytes", 1024...(64 << 20))
         c.maximumLinesInFlight = try int("intake", "max_lines_in_flight", 1...1_000_000)
+        c.maximumConnections = try int("intake", "max_connections", 1...1_000_000)
         c.maximumBatch = try int("store", "max_batch", 1...100_000)
         c.modelFile = try string("model", "file")
         c.workers = try int("process", "workers", 1...256)

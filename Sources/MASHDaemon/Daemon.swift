@@ -184,7 +184,8 @@ public enum Daemon {
             configuration: .init(
                 listeners: listeners, adapters: Adapters.all, adapterContext: AdapterContext(agencies: Set(agencies)),
                 permissions: permissions, maximumLineBytes: options.config.maximumLineBytes ?? (1 << 20),
-                maximumInFlightPerConnection: options.config.maximumLinesInFlight ?? 4096),
+                maximumInFlightPerConnection: options.config.maximumLinesInFlight ?? 4096,
+                maximumConnections: options.config.maximumConnections ?? min(1024, max(8, (FileLimit.raise() - 128) / 2))),
             committer: committer, group: group, logger: logger, listening: { ready.signal() })
 
         let reloader = Reloader(

@@ -41,13 +41,25 @@ public final class ControlServer: Service, Sendable {
         self.handler = handler
     }
 
+    /// Connections one socket keeps open at once, and how long one may take to send its
+    /// command and read the answer: the status socket is open to every local user, and idle
+    /// connections must not use up mashd's file descriptors.
+    public static let maximumConnections = 32
+    public static let connectionLifetime: TimeAmount = .seconds(10)
+
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { tasks in
             for endpoint in endpoints {
+                var name = (endpoint.path as NSString).lastPathComponent
+                if name.hasSuffix(".sock") { name.removeLast(5) }
+                let limit = ConnectionLimit(maximum: Self.maximumConnections, name: name, logger: logger)
                 let server = try await ServerBootstrap(group: group)
                     .childChannelOption(.allowRemoteHalfClosure, value: true)
                     .bind(unixDomainSocketPath: endpoint.path, cleanupExistingSocketFile: false) { channel in
-                        channel.eventLoop.makeCompletedFuture {
+                        if limit.admit(channel) {
+                            channel.eventLoop.scheduleTask(in: Self.connectionLifetime) { channel.close(promise: nil) }
+                        }
+                        return channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 4096)))
                             return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
                         }

@@ -14,7 +14,7 @@ public final class IntakeServer: Service, Sendable {
     /// One listening socket.
     public struct Listener: Sendable {
         public enum Source: Sendable {
-            /// Bind this path (an existing socket file is replaced).
+            /// Bind this path (the daemon has made sure nobody listens there: `SocketPath`).
             case path(String, mode: mode_t)
             /// Adopt a listening descriptor from socket activation.
             case descriptor(CInt, name: String)
@@ -40,12 +40,16 @@ public final class IntakeServer: Service, Sendable {
         public var permissions: PermissionsBox
         /// How long a stop waits for a peer to read its replies once the last is written.
         public var drainTimeout: TimeAmount = .seconds(10)
+        /// Connections open at once, over every listener; one more is closed at once.
+        public var maximumConnections: Int
 
         public init(
             listeners: [Listener], adapters: [any IntakeAdapter], adapterContext: AdapterContext = .init(),
             permissions: PermissionsBox = PermissionsBox(IntakePermissions()),
-            maximumLineBytes: Int = 1 << 20, maximumInFlightPerConnection: Int = 4096, backlog: Int32 = 256
+            maximumLineBytes: Int = 1 << 20, maximumInFlightPerConnection: Int = 4096, maximumConnections: Int = 1024,
+            backlog: Int32 = 256
         ) {
+            self.maximumConnections = maximumConnections
             self.listeners = listeners
             self.permissions = permissions
             self.adapters = adapters
@@ -62,6 +66,7 @@ public final class IntakeServer: Service, Sendable {
     private let logger: Logger
     private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
     private let listening: @Sendable () -> Void
+    private let limit: ConnectionLimit
 
     /// `listening` is called once every socket is listening.
     public init(
@@ -73,6 +78,7 @@ public final class IntakeServer: Service, Sendable {
         self.group = group
         self.logger = logger
         self.listening = listening
+        self.limit = ConnectionLimit(maximum: configuration.maximumConnections, name: "intake", logger: logger)
     }
 
     public func run() async throws {
@@ -107,12 +113,14 @@ public final class IntakeServer: Service, Sendable {
         let committer = self.committer
         let logger = self.logger
         let connections = self.connections
+        let limit = self.limit
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
+                guard limit.admit(channel) else { return channel.eventLoop.makeSucceededVoidFuture() }
                 // The peer's credentials are read before the first byte is.
-                PeerCredentials.of(channel).flatMapThrowing { peer in
+                return PeerCredentials.of(channel).flatMapThrowing { peer in
                     let id = ObjectIdentifier(channel)
                     connections.withLockedValue { $0[id] = channel }
                     channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }

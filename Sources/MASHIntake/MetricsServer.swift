@@ -35,8 +35,13 @@ public final class MetricsServer: Service, Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
         let exposition = self.exposition
+        // As the status socket: open to every local user, so bounded in number and in time.
+        let limit = ConnectionLimit(maximum: ControlServer.maximumConnections, name: "metrics", logger: logger)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>> = { channel in
-            channel.eventLoop.makeCompletedFuture {
+            if limit.admit(channel) {
+                channel.eventLoop.scheduleTask(in: ControlServer.connectionLifetime) { channel.close(promise: nil) }
+            }
+            return channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 8192)))
                 return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
             }

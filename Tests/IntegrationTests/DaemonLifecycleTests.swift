@@ -79,6 +79,71 @@ struct DaemonLifecycleTests {
         again.stop()
     }
 
+    /// Whether the peer has closed `fd` (a read would give end of file now).
+    static func peerClosed(_ fd: CInt) -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT)) == 0
+    }
+
+    /// Sends one line on a connected descriptor and reads its reply line (empty on end of file
+    /// or after 10 s).
+    static func exchange(_ fd: CInt, _ line: String) -> String {
+        let bytes = Array((line + "\n").utf8)
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else { return "" }
+        var reply: [UInt8] = []
+        var byte: UInt8 = 0
+        while reply.last != 0x0A {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 10_000) == 1, recv(fd, &byte, 1, 0) == 1 else { break }
+            reply.append(byte)
+        }
+        return String(decoding: reply, as: UTF8.self)
+    }
+
+    @Test func connectionsOverTheLimitAreClosedAndIdleStatusConnectionsDoNotLast() throws {
+        let dir = Harness.temporaryDirectory("limit")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[intake]\nmax_connections = 3\n".write(toFile: dir + "/mashd.toml", atomically: true, encoding: .utf8)
+        let daemon = try Harness.start(dir, arguments: ["--config", dir + "/mashd.toml"])
+        defer { daemon.stop() }
+        // Harness.start held one connection to see mashd listen; give its close a moment.
+        usleep(200_000)
+        let held = try (0..<3).map { _ in try Harness.connect(daemon.socketPath) }
+        usleep(200_000)
+        // The fourth is closed at once: it reads end of file, with no reply.
+        let over = try Harness.connect(daemon.socketPath)
+        #expect(Self.exchange(over, Harness.merlinExample).isEmpty)
+        close(over)
+        // One held connection still works; once one closes, a new one is let in.
+        #expect(Self.exchange(held[0], Harness.merlinExample).contains("\"ok\":true"))
+        close(held[1])
+        usleep(200_000)
+        #expect(try Harness.send([Harness.merlinExample], to: daemon.socketPath).first?.duplicate == true)
+        held.forEach { close($0) }
+
+        // The status socket, open to every local user: at most 32 connections, each for 10 s.
+        let status = dir + "/state/status.sock"
+        let idle = try (0..<40).map { _ in try Harness.connect(status) }
+        usleep(300_000)
+        let cut = idle.filter { fd in
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            return poll(&pfd, 1, 0) == 1 && Self.peerClosed(fd)
+        }
+        #expect(cut.count == 8)
+        // The rest are closed by mashd when their time is up, without a word from them.
+        let open = idle.filter { !cut.contains($0) }
+        for fd in open {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            #expect(poll(&pfd, 1, 15_000) == 1)
+            #expect(Harness.readToEnd(fd).isEmpty)
+        }
+        idle.forEach { close($0) }
+        let shown = try Harness.run(Harness.mashctl, ["status", "--state-dir", dir + "/state"], timeout: 30)
+        #expect(shown.status == 0, "\(shown.out) \(shown.err)")
+        let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("event=connection-limit") && log.contains("socket=status"))
+    }
+
     @Test(arguments: [
         ("[intake]\nsocket_mode = 660\n", "intake.socket_mode"),
         ("[intake]\nmax_line_bytes = \"big\"\n", "intake.max_line_bytes"),

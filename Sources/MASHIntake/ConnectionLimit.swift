@@ -1,0 +1,60 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Bounds the connections one listener holds open. Each costs a file descriptor, and a process
+/// that runs out of them can neither commit a line nor write a product; the status and metrics
+/// sockets are open to every local user. A connection over the limit is closed at once, so
+/// descriptors stay for the work that matters, and the refusal is logged (at most once a
+/// minute per listener, so a flood cannot fill the journal either).
+public final class ConnectionLimit: Sendable {
+    public let maximum: Int
+    private let name: String
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var open = 0
+        var refusedSinceWarning = 0
+        var lastWarning: NIODeadline?
+    }
+
+    public init(maximum: Int, name: String, logger: Logger) {
+        self.maximum = max(1, maximum)
+        self.name = name
+        self.logger = logger
+    }
+
+    /// Admits `channel` (and counts it until it closes), or closes it when the listener is full.
+    /// Returns whether it was admitted.
+    public func admit(_ channel: any Channel) -> Bool {
+        let (admitted, warn) = state.withLockedValue { s -> (Bool, Int?) in
+            guard s.open >= maximum else {
+                s.open += 1
+                return (true, nil)
+            }
+            s.refusedSinceWarning += 1
+            let now = NIODeadline.now()
+            guard s.lastWarning.map({ now - $0 >= .seconds(60) }) ?? true else { return (false, nil) }
+            defer {
+                s.lastWarning = now
+                s.refusedSinceWarning = 0
+            }
+            return (false, s.refusedSinceWarning)
+        }
+        guard admitted else {
+            channel.close(promise: nil)
+            if let refused = warn {
+                logger.warning(
+                    "\(name) socket: connection refused, \(maximum) already open",
+                    metadata: ["event": "connection-limit", "socket": "\(name)", "limit": "\(maximum)", "refused": "\(refused)"])
+            }
+            return false
+        }
+        channel.closeFuture.whenComplete { _ in self.state.withLockedValue { $0.open -= 1 } }
+        return true
+    }
+
+    /// Open connections now.
+    public var open: Int { state.withLockedValue { $0.open } }
+}
