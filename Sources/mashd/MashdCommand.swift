@@ -34,6 +34,9 @@ struct MashdCommand: AsyncParsableCommand {
                                     [metrics] listen names a loopback port instead,
                                     or [metrics] enabled = false
                                     (RUN is $RUNTIME_DIRECTORY, else STATE)
+                                    Each control socket keeps at most 32 connections,
+                                    10 s each; intake at most [intake] max_connections.
+                                    A path another process listens on is never taken.
               STATE/outbox/AGENCY/  one Maildir (tmp/, new/, cur/) per agency
 
             SYSTEMD
