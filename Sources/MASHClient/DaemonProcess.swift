@@ -55,6 +55,17 @@ public final class DaemonProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// Whether mashd is still running: an exited one that nobody has reaped yet (a zombie,
+    /// state Z in `/proc/PID/stat`) is not, whatever `Process` has noticed so far.
+    public var isRunning: Bool {
+        guard process.isRunning else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
+
     /// Sends `signal` and waits for the process to exit; returns its exit status.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) -> Int32 {

@@ -87,6 +87,7 @@ public enum Daemon {
     ]
 
     public static func run(_ options: DaemonOptions, logger: Logger) async throws {
+        let descriptors = FileLimit.raise()
         let agencies = options.config.agencies ?? Agency.standard
         let notifier = SystemdNotifier()
         let environment = ProcessInfo.processInfo.environment
@@ -185,7 +186,7 @@ public enum Daemon {
                 listeners: listeners, adapters: Adapters.all, adapterContext: AdapterContext(agencies: Set(agencies)),
                 permissions: permissions, maximumLineBytes: options.config.maximumLineBytes ?? (1 << 20),
                 maximumInFlightPerConnection: options.config.maximumLinesInFlight ?? 4096,
-                maximumConnections: options.config.maximumConnections ?? min(1024, max(8, (FileLimit.raise() - 128) / 2))),
+                maximumConnections: options.config.maximumConnections ?? min(1024, max(8, (descriptors - 128) / 2))),
             committer: committer, group: group, logger: logger, listening: { ready.signal() })
 
         let reloader = Reloader(

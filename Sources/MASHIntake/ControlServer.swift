@@ -42,8 +42,8 @@ public final class ControlServer: Service, Sendable {
     }
 
     /// Connections one socket keeps open at once, and how long one may take to send its
-    /// command and read the answer: the status socket is open to every local user, and idle
-    /// connections must not use up mashd's file descriptors.
+    /// command: the status socket is open to every local user, and idle connections must not
+    /// use up mashd's file descriptors (`FirstLineDeadline`).
     public static let maximumConnections = 32
     public static let connectionLifetime: TimeAmount = .seconds(10)
 
@@ -56,11 +56,10 @@ public final class ControlServer: Service, Sendable {
                 let server = try await ServerBootstrap(group: group)
                     .childChannelOption(.allowRemoteHalfClosure, value: true)
                     .bind(unixDomainSocketPath: endpoint.path, cleanupExistingSocketFile: false) { channel in
-                        if limit.admit(channel) {
-                            channel.eventLoop.scheduleTask(in: Self.connectionLifetime) { channel.close(promise: nil) }
-                        }
+                        _ = limit.admit(channel)
                         return channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 4096)))
+                            try channel.pipeline.syncOperations.addHandler(FirstLineDeadline(timeout: Self.connectionLifetime))
                             return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
                         }
                     }

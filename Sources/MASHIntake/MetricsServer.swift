@@ -38,11 +38,10 @@ public final class MetricsServer: Service, Sendable {
         // As the status socket: open to every local user, so bounded in number and in time.
         let limit = ConnectionLimit(maximum: ControlServer.maximumConnections, name: "metrics", logger: logger)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>> = { channel in
-            if limit.admit(channel) {
-                channel.eventLoop.scheduleTask(in: ControlServer.connectionLifetime) { channel.close(promise: nil) }
-            }
+            _ = limit.admit(channel)
             return channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 8192)))
+                try channel.pipeline.syncOperations.addHandler(FirstLineDeadline(timeout: ControlServer.connectionLifetime))
                 return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }

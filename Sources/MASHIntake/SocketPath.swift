@@ -36,25 +36,34 @@ public enum SocketPath {
         guard (st.st_mode & S_IFMT) == S_IFSOCK else {
             throw .unusable("\(path) exists and is not a socket; mashd will not replace it. Remove it or give another path for the \(role) socket")
         }
-        if isListening(path) {
+        switch probe(path) {
+        case .listening:
             throw .inUse("another process is listening on \(path) (the \(role) socket): is another mashd running with it? Stop it, or give another path")
+        case .other(let error):
+            // A datagram socket (EPROTOTYPE), one mashd may not connect to (EACCES), ...:
+            // somebody's, and not a left-over mashd may remove.
+            throw .unusable("\(path) is a socket mashd cannot take as the \(role) socket (\(String(cString: strerror(error)))); give another path")
+        case .stale:
+            break
         }
         guard unlink(path) == 0 || errno == ENOENT else {
             throw .unusable("cannot remove the stale socket \(path): \(String(cString: strerror(errno)))")
         }
     }
 
-    /// Whether something accepts connections at `path`. A connect that is refused means a
-    /// socket file with nobody behind it; one that would block means a listener whose backlog
-    /// is full, which is very much alive.
-    static func isListening(_ path: String) -> Bool {
+    enum Probe: Equatable { case listening, stale, other(Int32) }
+
+    /// What is behind the socket file at `path`. Only a refused connect means a file with
+    /// nobody behind it; one that would block is a listener whose backlog is full, very much
+    /// alive; any other failure is a socket that is not a left-over stream socket.
+    static func probe(_ path: String) -> Probe {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return .other(errno) }
         defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return .other(ENAMETOOLONG) }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
@@ -62,6 +71,7 @@ public enum SocketPath {
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        return rc == 0 || errno == EAGAIN || errno == EINPROGRESS
+        if rc == 0 || errno == EAGAIN || errno == EINPROGRESS { return .listening }
+        return errno == ECONNREFUSED ? .stale : .other(errno)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's schema, as `DatabaseMigrator` migrations. A migration once released is never
@@ -115,6 +116,24 @@ enum StoreSchema {
                     DROP TABLE child_keys;
                     ALTER TABLE child_keys_v3 RENAME TO child_keys;
                     """)
+        }
+        m.registerMigration("v4-nfc-name-keys") { db in
+            // Names are now normalised to NFC (`PersonName`). A name key stored before, from a
+            // name sent decomposed, is rewritten so that the same child still matches. Only
+            // keys with non-ASCII bytes can differ; the rest are left alone.
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT key, notified_at, case_seq, child FROM child_keys WHERE key LIKE 'name:%' AND key GLOB '*[^ -~]*'")
+            let delete = try db.makeStatement(sql: "DELETE FROM child_keys WHERE key = ? AND notified_at = ? AND case_seq = ? AND child = ?")
+            let insert = try db.makeStatement(
+                sql: "INSERT OR IGNORE INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
+            for row in rows {
+                let key: String = row[0]
+                let composed = key.precomposedStringWithCanonicalMapping
+                guard Array(composed.utf8) != Array(key.utf8) else { continue }
+                let (at, seq, child): (Int64, Int64, Int64) = (row[1], row[2], row[3])
+                try delete.execute(arguments: [key, at, seq, child])
+                try insert.execute(arguments: [composed, at, seq, child])
+            }
         }
         return m
     }

@@ -56,7 +56,15 @@ struct CrashTests {
         let socket = daemon.socketPath
         let deadline = Date().addingTimeInterval(600)
         let group = DispatchGroup()
-        for s in senders { DispatchQueue.global().async(group: group) { s.run(socket: socket, until: deadline) } }
+        // Threads of their own, not the global dispatch pool: busy senders there can starve
+        // the pool that Foundation uses to notice a child's exit.
+        for s in senders {
+            group.enter()
+            Thread.detachNewThread {
+                s.run(socket: socket, until: deadline)
+                group.leave()
+            }
+        }
 
         var rng = SystemRandomNumberGenerator()
         var killed = 0

@@ -128,13 +128,24 @@ struct ProcessCrashTests {
         let socket = daemon.socketPath
         let stopAt = Date().addingTimeInterval(600)
         let group = DispatchGroup()
-        for f in feeders { DispatchQueue.global().async(group: group) { f.run(socket: socket, until: stopAt) } }
+        // Threads of their own, not the global dispatch pool: busy feeders there starved the
+        // pool that Foundation uses to notice a child's exit, and a mashd that had exited by
+        // itself still looked as if it were running.
+        for f in feeders {
+            group.enter()
+            Thread.detachNewThread {
+                f.run(socket: socket, until: stopAt)
+                group.leave()
+            }
+        }
         let collecting = LockedInt()
-        DispatchQueue.global().async(group: group) {
+        group.enter()
+        Thread.detachNewThread {
             while collecting.value == 0 {
                 collector.collect()
                 usleep(50_000)
             }
+            group.leave()
         }
         // Each kill strikes while cases are part-way through the process. While mashd is down
         // the collector claims what it finds, as a real one would.
@@ -144,7 +155,7 @@ struct ProcessCrashTests {
             while try Self.unfinished(dir) == 0, Date() < busyBy { usleep(10_000) }
             usleep(UInt32.random(in: 0...150_000))
             unfinishedAtKill.append(try Self.unfinished(dir))
-            if !daemon.process.isRunning { selfCrashes += 1 }
+            if !daemon.isRunning { selfCrashes += 1 }
             daemon.stop(signal: SIGKILL)
             collector.collect()
             daemon = try start()
@@ -152,7 +163,7 @@ struct ProcessCrashTests {
         // Then without kills, restarting after each crash-point exit until the work is done.
         while try !(feeders.allSatisfy(\.done) && Self.unfinished(dir) == 0), Date() < stopAt {
             usleep(50_000)
-            if !daemon.process.isRunning {
+            if !daemon.isRunning {
                 selfCrashes += 1
                 collector.collect()
                 daemon = try start()

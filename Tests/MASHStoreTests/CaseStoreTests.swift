@@ -45,6 +45,33 @@ struct CaseStoreTests {
         return nil
     }
 
+    @Test func migrationV4RewritesDecomposedNameKeysToNFC() throws {
+        let path = dir + "/old.sqlite"
+        var config = Configuration()
+        config.foreignKeysEnabled = false
+        do {
+            let old = try DatabaseQueue(path: path, configuration: config)
+            try StoreSchema.migrator.migrate(old, upTo: "v3-child-keys")
+            try old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO cases (seq, id, format, source_ref, stream, authority, notified_at, accepted_at,
+                                           route, level, rag, screening, model, warnings, line)
+                        VALUES (1, '100-01W', 'la-referral/1', 'R-1', 'local-authority', 'E09000012', 1, 1,
+                                'standard', 2, 'green', '{}', '{}', '[]', '{}')
+                        """)
+                for key in ["name:zoe\u{0308}|ann|2015-01-01", "name:marsh|leo|2017-04-22", "nhs:9434765919"] {
+                    try db.execute(sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, 1, 1, 0)", arguments: [key])
+                }
+            }
+        }
+        _ = try CaseStore(path: path)
+        let keys = try DatabaseQueue(path: path, configuration: config).read { db in
+            try String.fetchAll(db, sql: "SELECT key FROM child_keys ORDER BY key")
+        }
+        #expect(keys.map { Array($0.utf8) } == ["name:marsh|leo|2017-04-22", "name:zo\u{00EB}|ann|2015-01-01", "nhs:9434765919"].map { Array($0.utf8) })
+    }
+
     @Test func synchronousIsFullOnTheWriter() throws {
         #expect(try store.synchronousSetting() == 2)
         let off = try CaseStore(path: dir + "/off.sqlite", durability: .unsafeOff)
