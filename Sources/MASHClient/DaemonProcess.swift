@@ -41,28 +41,30 @@ public final class DaemonProcess {
         throw IntakeClient.Failure(description: "mashd did not listen on \(self.socketPath) within 30 s; see \(logPath)")
     }
 
-    /// The processor time mashd has used so far, user plus system, in seconds (from
-    /// `/proc/PID/stat`), or nil once it has exited. On a shared machine wall-clock rates
-    /// vary from run to run; the time the daemon itself spent varies far less.
-    public var cpuSeconds: Double? {
+    /// The fields of `/proc/PID/stat` after "pid (comm)": the state first. Nil once the
+    /// process is gone or `Process` knows it has exited.
+    private var statFields: [Substring]? {
         guard process.isRunning,
             let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return nil }
-        // After "pid (comm) ", field 3 is the state; utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+
+    /// The processor time mashd has used so far, user plus system, in seconds, or nil once it
+    /// has exited. On a shared machine wall-clock rates vary from run to run; the time the
+    /// daemon itself spent varies far less.
+    public var cpuSeconds: Double? {
+        // utime and stime are fields 14 and 15 of the whole line.
+        guard let fields = statFields, fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12])
+        else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Whether mashd is still running: an exited one that nobody has reaped yet (a zombie,
-    /// state Z in `/proc/PID/stat`) is not, whatever `Process` has noticed so far.
+    /// state Z) is not, whatever `Process` has noticed so far.
     public var isRunning: Bool {
-        guard process.isRunning else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        guard let state = statFields?.first else { return false }
         return state != "Z" && state != "X"
     }
 

@@ -68,18 +68,8 @@ struct DaemonLifecycleTests {
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me\n")
         // Somebody's datagram socket (a stream connect to it fails, but not as refused).
         let datagramPath = dir + "/log.sock"
-        let datagram = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let datagram = try Harness.bindDatagram(datagramPath)
         defer { close(datagram) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: Array(datagramPath.utf8))
-            raw[datagramPath.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(datagram, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        #expect(bound == 0)
         var before = stat(), after = stat()
         stat(datagramPath, &before)
         let onDatagram = try Harness.run(Harness.mashd, ["--state-dir", dir + "/fifth", "--socket", datagramPath], timeout: 20)

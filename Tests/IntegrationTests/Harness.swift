@@ -34,9 +34,8 @@ enum Harness {
             environment: environment)
     }
 
-    /// A blocking Unix stream socket connected to `path`.
-    static func connect(_ path: String) throws -> CInt {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    /// Calls `body` with `path` as a Unix socket address, for `bind` and `connect`.
+    static func withUnixAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &addr.sun_path) { raw in
@@ -44,10 +43,25 @@ enum Harness {
             raw.copyBytes(from: b)
             raw[b.count] = 0
         }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
+    }
+
+    /// A blocking Unix stream socket connected to `path`.
+    static func connect(_ path: String) throws -> CInt {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let rc = withUnixAddress(path) { Glibc.connect(fd, $0, $1) }
         guard fd >= 0, rc == 0 else { throw POSIXError(.ECONNREFUSED) }
+        return fd
+    }
+
+    /// A Unix datagram socket bound at `path`.
+    static func bindDatagram(_ path: String) throws -> CInt {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0, withUnixAddress(path, { bind(fd, $0, $1) }) == 0 else {
+            throw TestFailure("bind \(path): \(String(cString: strerror(errno)))")
+        }
         return fd
     }
 
