@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "MASHIntake",
             dependencies: [
-                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHMetrics",
+                "MASHCore", "MASHWire", "MASHAdapters", "MASHStore", "MASHMetrics", "CMASHSys",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -109,7 +109,7 @@ let package = Package(
             ]),
 
         // The intake socket's client side, for mashctl, benchmarks and tests.
-        .target(name: "MASHClient", dependencies: ["MASHCore", "MASHWire"]),
+        .target(name: "MASHClient", dependencies: ["MASHCore", "MASHWire", "CMASHSys"]),
         // The dry run: synthetic notifications, replay in simulated time, model comparison.
         .target(
             name: "MASHReplay",

@@ -1,3 +1,4 @@
+import CMASHSys
 import Foundation
 import MASHWire
 
@@ -23,26 +24,10 @@ public final class IntakeClient {
     }
 
     private static func connect(_ socketPath: String) throws(Failure) -> CInt {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(socketPath.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            close(fd)
-            throw Failure(description: "socket path too long: \(socketPath)")
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else {
-            let why = String(cString: strerror(errno))
-            close(fd)
-            throw Failure(description: "cannot connect to \(socketPath): \(why) (is mashd running?)")
+        let fd = mashd_unix_connect(socketPath, 0)
+        guard fd >= 0 else {
+            if errno == ENAMETOOLONG { throw Failure(description: "socket path too long: \(socketPath)") }
+            throw Failure(description: "cannot connect to \(socketPath): \(String(cString: strerror(errno))) (is mashd running?)")
         }
         return fd
     }

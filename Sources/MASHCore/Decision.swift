@@ -63,7 +63,7 @@ public enum Decider {
         // screening. It is decided a moment after intake, and an answer that happens to arrive
         // first is recorded as unrequested but changes nothing: otherwise the outcome would
         // depend on that race.
-        let findings = asked.isEmpty ? [] : answers
+        let counted = asked.isEmpty ? [] : answers
 
         guard screening.route != .openCase, let screeningLevel = screening.level else {
             return Decision(
@@ -80,7 +80,7 @@ public enum Decider {
             return sa != sb ? sa : a < b
         }
         for indicator in ordered {
-            let sources = findings.filter { $0.findings.contains { $0.indicators.contains(indicator) } }
+            let sources = counted.filter { $0.findings.contains { $0.indicators.contains(indicator) } }
             guard !sources.isEmpty else { continue }
             let effect = model.indicators[indicator] ?? RiskModel.IndicatorEffect.none
             let before = level
@@ -91,12 +91,12 @@ public enum Decider {
             }
             // A sealed finding is cited only by its holder: while no shareable finding names
             // the indicator, the rule does not name it either.
-            let named = sources.contains { $0.findings.contains { $0.shareable && $0.indicators.contains(indicator) } }
+            let (reason, named) = citation(indicator, in: sources)
             why.append(
                 RationaleEntry(
                     rule: named ? "indicator:\(indicator.rawValue)" : "indicator:confidential",
                     effect: before == level ? "level \(level), unchanged" : "level \(before) to \(level)",
-                    reason: citation(indicator, in: sources)))
+                    reason: reason))
         }
         level = max(level, screeningLevel)
         if !unanswered.isEmpty {
@@ -140,8 +140,9 @@ public enum Decider {
     }
 
     /// "reported by health; confidential information held by police": shareable sources by
-    /// name, sealed ones only as holders of confidential information.
-    static func citation(_ indicator: Indicator, in answers: [ResearchAnswer]) -> String {
+    /// name, sealed ones only as holders of confidential information; and whether any source
+    /// was shareable (only then may the indicator itself be named).
+    static func citation(_ indicator: Indicator, in answers: [ResearchAnswer]) -> (reason: String, shareable: Bool) {
         var open = Set<Agency>(), sealed = Set<Agency>()
         for a in answers {
             for f in a.findings where f.indicators.contains(indicator) {
@@ -151,6 +152,6 @@ public enum Decider {
         var parts: [String] = []
         if !open.isEmpty { parts.append("reported by " + open.sorted().map(\.name).joined(separator: ", ")) }
         for agency in sealed.subtracting(open).sorted() { parts.append("confidential information held by \(agency)") }
-        return parts.joined(separator: "; ")
+        return (parts.joined(separator: "; "), !open.isEmpty)
     }
 }

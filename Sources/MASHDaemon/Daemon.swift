@@ -118,16 +118,22 @@ public enum Daemon {
             throw StartupError(error.description, exitCode: error.inUse ? StartupError.tempFail : StartupError.cannotCreate)
         }
         let controlDirectory = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? options.stateDirectory
+        let controlEndpoints: [ControlServer.Endpoint] = [
+            .init(path: controlDirectory + "/control.sock", mode: 0o600, commands: ["reload", "status"]),
+            .init(path: controlDirectory + "/status.sock", mode: 0o666, commands: ["status"]),
+        ]
+        let metricsEndpoint: MetricsServer.Endpoint? =
+            !options.config.metricsEnabled ? nil
+            : options.config.metricsListen.map { .loopback(host: $0.host, port: $0.port) }
+                ?? .unix(options.config.metricsSocket ?? controlDirectory + "/metrics.sock")
         // Every socket path this mashd will bind: refused if another process listens there
         // (binding over it would take that daemon's socket), a dead daemon's left-over removed.
         var paths: [(String, String)] = listeners.compactMap {
             if case .path(let path, _) = $0.source { return (path, "intake") }
             return nil
         }
-        paths += [(controlDirectory + "/control.sock", "control"), (controlDirectory + "/status.sock", "status")]
-        if options.config.metricsEnabled, options.config.metricsListen == nil {
-            paths.append((options.config.metricsSocket ?? controlDirectory + "/metrics.sock", "metrics"))
-        }
+        paths += controlEndpoints.map { ($0.path, $0.name) }
+        if case .unix(let path)? = metricsEndpoint { paths.append((path, "metrics")) }
         for (path, role) in paths {
             do {
                 try SocketPath.claim(path, role: role)
@@ -180,7 +186,7 @@ public enum Daemon {
             configuration: .init(maximumBatch: options.config.maximumBatch ?? 2048),
             clock: clock, logger: logger, onCommit: { engine.intakeCommitted($0) })
         // READY waits for the intake and control sockets, and the metrics socket if any.
-        let ready = ReadySignal(parts: options.config.metricsEnabled ? 3 : 2)
+        let ready = ReadySignal(parts: metricsEndpoint == nil ? 2 : 3)
         let intake = IntakeServer(
             configuration: .init(
                 listeners: listeners, adapters: Adapters.all, adapterContext: AdapterContext(agencies: Set(agencies)),
@@ -211,10 +217,7 @@ public enum Daemon {
             return s
         }
         let control = ControlServer(
-            endpoints: [
-                .init(path: controlDirectory + "/control.sock", mode: 0o600, commands: ["reload", "status"]),
-                .init(path: controlDirectory + "/status.sock", mode: 0o666, commands: ["status"]),
-            ], group: group, logger: logger, listening: { ready.signal() },
+            endpoints: controlEndpoints, group: group, logger: logger, listening: { ready.signal() },
             handler: { command in
                 switch command {
                 case "reload":
@@ -235,10 +238,7 @@ public enum Daemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: engine), .init(service: committer), .init(service: intake), .init(service: control),
         ]
-        if options.config.metricsEnabled {
-            let endpoint: MetricsServer.Endpoint =
-                options.config.metricsListen.map { .loopback(host: $0.host, port: $0.port) }
-                ?? .unix(options.config.metricsSocket ?? controlDirectory + "/metrics.sock")
+        if let endpoint = metricsEndpoint {
             services.append(
                 .init(
                     service: MetricsServer(endpoint: endpoint, group: group, logger: logger, listening: { ready.signal() }) {

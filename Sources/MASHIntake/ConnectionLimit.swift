@@ -58,3 +58,23 @@ public final class ConnectionLimit: Sendable {
     /// Open connections now.
     public var open: Int { state.withLockedValue { $0.open } }
 }
+
+extension ConnectionLimit {
+    /// Connections a one-request socket (control, status, metrics) keeps open at once: they are
+    /// open to every local user, and idle ones must not use up mashd's file descriptors.
+    public static let requestSocketMaximum = 32
+
+    /// How long such a connection may take to send its request line (`FirstLineDeadline`).
+    public static let firstLineTimeout: TimeAmount = .seconds(10)
+
+    /// The pipeline of a one-request socket: admitted or closed at once, framed into lines, and
+    /// closed if its first line does not come in time.
+    func requestChannel(_ channel: any Channel, maximumLineBytes: Int) -> EventLoopFuture<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>> {
+        _ = admit(channel)
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: maximumLineBytes)))
+            try channel.pipeline.syncOperations.addHandler(FirstLineDeadline(timeout: Self.firstLineTimeout))
+            return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
+        }
+    }
+}

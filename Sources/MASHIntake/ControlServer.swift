@@ -13,6 +13,11 @@ public final class ControlServer: Service, Sendable {
         public var mode: mode_t
         /// The commands this socket accepts.
         public var commands: Set<String>
+        /// "status" for `.../status.sock`: for messages and logs.
+        public var name: String {
+            let file = path.split(separator: "/").last.map(String.init) ?? path
+            return file.hasSuffix(".sock") ? String(file.dropLast(5)) : file
+        }
 
         public init(path: String, mode: mode_t, commands: Set<String>) {
             self.path = path
@@ -41,27 +46,14 @@ public final class ControlServer: Service, Sendable {
         self.handler = handler
     }
 
-    /// Connections one socket keeps open at once, and how long one may take to send its
-    /// command: the status socket is open to every local user, and idle connections must not
-    /// use up mashd's file descriptors (`FirstLineDeadline`).
-    public static let maximumConnections = 32
-    public static let connectionLifetime: TimeAmount = .seconds(10)
-
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { tasks in
             for endpoint in endpoints {
-                var name = (endpoint.path as NSString).lastPathComponent
-                if name.hasSuffix(".sock") { name.removeLast(5) }
-                let limit = ConnectionLimit(maximum: Self.maximumConnections, name: name, logger: logger)
+                let limit = ConnectionLimit(maximum: ConnectionLimit.requestSocketMaximum, name: endpoint.name, logger: logger)
                 let server = try await ServerBootstrap(group: group)
                     .childChannelOption(.allowRemoteHalfClosure, value: true)
                     .bind(unixDomainSocketPath: endpoint.path, cleanupExistingSocketFile: false) { channel in
-                        _ = limit.admit(channel)
-                        return channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 4096)))
-                            try channel.pipeline.syncOperations.addHandler(FirstLineDeadline(timeout: Self.connectionLifetime))
-                            return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
-                        }
+                        limit.requestChannel(channel, maximumLineBytes: 4096)
                     }
                 guard chmod(endpoint.path, endpoint.mode) == 0 else {
                     throw IntakeServerError("cannot set mode on \(endpoint.path): \(String(cString: strerror(errno)))")

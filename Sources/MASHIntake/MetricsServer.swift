@@ -36,14 +36,9 @@ public final class MetricsServer: Service, Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
         let exposition = self.exposition
         // As the status socket: open to every local user, so bounded in number and in time.
-        let limit = ConnectionLimit(maximum: ControlServer.maximumConnections, name: "metrics", logger: logger)
+        let limit = ConnectionLimit(maximum: ConnectionLimit.requestSocketMaximum, name: "metrics", logger: logger)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>> = { channel in
-            _ = limit.admit(channel)
-            return channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLineBytes: 8192)))
-                try channel.pipeline.syncOperations.addHandler(FirstLineDeadline(timeout: ControlServer.connectionLifetime))
-                return try NIOAsyncChannel<LineFramer.Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
-            }
+            limit.requestChannel(channel, maximumLineBytes: 8192)
         }
         let server: NIOAsyncChannel<NIOAsyncChannel<LineFramer.Frame, ByteBuffer>, Never>
         switch endpoint {

@@ -1,3 +1,4 @@
+import CMASHSys
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,21 +58,12 @@ public enum SocketPath {
     /// nobody behind it; one that would block is a listener whose backlog is full, very much
     /// alive; any other failure is a socket that is not a left-over stream socket.
     static func probe(_ path: String) -> Probe {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return .other(errno) }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return .other(ENAMETOOLONG) }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
+        let fd = mashd_unix_connect(path, Int32(SOCK_NONBLOCK.rawValue))
+        if fd >= 0 {
+            close(fd)
+            return .listening
         }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        if rc == 0 || errno == EAGAIN || errno == EINPROGRESS { return .listening }
+        if errno == EAGAIN || errno == EINPROGRESS { return .listening }
         return errno == ECONNREFUSED ? .stale : .other(errno)
     }
 }
