@@ -44,26 +44,40 @@ public struct ChildHistory: Sendable, Hashable {
 /// history and model always give the same screening.
 public enum Screener {
     public static func screen(_ n: MASHNotification, history: ChildHistory, model: RiskModel) -> Screening {
-        var why: [RationaleEntry] = []
-        let max = RiskModel.maximumLevel
-
-        // Immediate risk wins over everything, the open case included.
+        // Immediate risk wins over everything, the open case included (stage 1). Steps 1 to 4
+        // still run: "level 4 and Red whatever else holds" overrides their level, not their
+        // findings, and the rationale lists every rule that fired, so a manager reading an
+        // immediate-risk case sees what else the notification held.
         if n.flags.immediateRisk {
+            let (level, earlier) = steps(n, history: history, model: model)
             let rule = model.immediateRisk
-            why.append(
+            var reason = n.stream == .police ? "police protection considered or used" : "immediate protection needed"
+            if n.flags.openCase { reason += "; this wins over the open, allocated CSC case" }
+            let why = earlier + [
                 RationaleEntry(
-                    rule: "immediate-risk", effect: "level \(rule.level), \(rule.rag.rawValue)",
-                    reason: n.stream == .police
-                        ? "police protection considered or used" : "immediate protection needed"))
+                    rule: "immediate-risk",
+                    effect: level == rule.level
+                        ? "level \(rule.level), \(rule.rag.rawValue)" : "level \(level) to \(rule.level), \(rule.rag.rawValue)",
+                    reason: reason)
+            ]
             return Screening(route: .immediateRisk, level: rule.level, rag: rule.rag, rationale: why)
         }
         if n.flags.openCase {
-            why.append(
-                RationaleEntry(
-                    rule: "open-case", effect: model.openCase.outcome,
-                    reason: "the child has an open, allocated CSC case"))
-            return Screening(route: .openCase, level: nil, rag: nil, rationale: why)
+            return Screening(
+                route: .openCase, level: nil, rag: nil,
+                rationale: [
+                    RationaleEntry(
+                        rule: "open-case", effect: model.openCase.outcome, reason: "the child has an open, allocated CSC case")
+                ])
         }
+        let (level, why) = steps(n, history: history, model: model)
+        return Screening(route: .standard, level: level, rag: model.rag(forLevel: level), rationale: why)
+    }
+
+    /// Steps 1 to 4 of the standard model: the level, and an entry for every rule that fired.
+    static func steps(_ n: MASHNotification, history: ChildHistory, model: RiskModel) -> (Int, [RationaleEntry]) {
+        var why: [RationaleEntry] = []
+        let max = RiskModel.maximumLevel
 
         // Step 1: the highest base level among the concerns.
         let codes = n.concernCodes
@@ -130,7 +144,6 @@ public enum Screener {
                     reason: "police information exchange, officer risk \(ie.officerRisk.rawValue), no specific concern"))
             level = ie.level
         }
-
-        return Screening(route: .standard, level: level, rag: model.rag(forLevel: level), rationale: why)
+        return (level, why)
     }
 }

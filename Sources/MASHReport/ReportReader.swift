@@ -167,6 +167,9 @@ struct Aggregator {
         var finalLevel: Int?
         var finalRAG: Int
         var outcome: Int?
+        /// Escalated as late though decided within the tolerance (its deadline passed while
+        /// mashd was down). Read only for such cases.
+        var lateAfterRestart = false
     }
 
     /// The case's place in the screening RAG order (red, amber, green, blue, none), in SQL.
@@ -183,12 +186,17 @@ struct Aggregator {
         let asOf = request.asOf.epochMilliseconds
         let nfa = outcomes.id("nfa-signpost")
         let known = Report.standardOutcomes.enumerated().map { "WHEN '\($0.element)' THEN \($0.offset)" }.joined(separator: " ")
-        // Every column before `line` and `decision` in the row, whose text is never read here.
+        // Every column before `line` and `decision` in the row, whose text is never read here,
+        // except the decision of a case decided just after its deadline: that one may have been
+        // escalated as late (mashd was down at the deadline), and only its decision says so.
+        let tolerance = Decider.lateTolerance * 1000
         let cursor = try Row.fetchCursor(
             db,
             sql: """
                 SELECT seq, stream = 'police', authority, accepted_at, route = 'immediate-risk', level, \(Self.ragIndex("rag")),
-                       decided_at, deadline, final_level, \(Self.ragIndex("final_rag")), CASE outcome \(known) ELSE -1 END, outcome
+                       decided_at, deadline, final_level, \(Self.ragIndex("final_rag")), CASE outcome \(known) ELSE -1 END, outcome,
+                       CASE WHEN decided_at > deadline AND decided_at - deadline <= \(tolerance)
+                            THEN json_extract(decision, '$.lateBySeconds') IS NOT NULL ELSE 0 END
                 FROM cases WHERE accepted_at >= ? AND accepted_at < ?
                 """,
             arguments: [start, end])
@@ -196,7 +204,7 @@ struct Aggregator {
             let seq: Int64 = row[0]
             var c = CaseRow(
                 police: row[1], immediateRisk: row[4], accepted: row[3], level: row[5], rag: row[6], decidedAt: row[7],
-                deadline: row[8], finalLevel: row[9], finalRAG: row[10], outcome: nil)
+                deadline: row[8], finalLevel: row[9], finalRAG: row[10], outcome: nil, lateAfterRestart: row[13])
             let known: Int = row[11]
             if known >= 0 {
                 c.outcome = known
@@ -228,10 +236,10 @@ struct Aggregator {
             if let deadline = c.deadline {
                 t.time[c.rag].decided += 1
                 // On time as mashd judges it (`Decider`): a decision made by the deadline's own
-                // timer lands a few milliseconds after it, and is not late. (mashd also
-                // escalates a case whose deadline passed while it was down, however soon after
-                // it restarted; one decided within the tolerance still counts as on time here.)
-                if decidedAt - deadline <= Decider.lateTolerance * 1000 { t.time[c.rag].onTime += 1 }
+                // timer lands a few milliseconds after it, and is not late; but a case whose
+                // deadline passed while mashd was down was escalated as late, however soon after
+                // the restart it was decided, and is late here too.
+                if decidedAt - deadline <= Decider.lateTolerance * 1000, !c.lateAfterRestart { t.time[c.rag].onTime += 1 }
                 t.time[c.rag].durations.append(decidedAt - c.accepted)
             } else {
                 t.time[c.rag].atScreening += 1

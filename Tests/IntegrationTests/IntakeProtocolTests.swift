@@ -201,6 +201,25 @@ struct IntakeProtocolTests {
         daemon.stop()
     }
 
+    @Test("blank lines, a byte order mark alone or before white space among them, get no reply and are not counted")
+    func blankLinesAreSkipped() throws {
+        let dir = Harness.temporaryDirectory("blank")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = try Harness.start(dir)
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let blanks: [[UInt8]] = [[], Array(" \t ".utf8), Array("\r".utf8), bom, bom + Array("  \t".utf8), bom + Array(" \r".utf8)]
+        var lines = [Array(Harness.merlin("FIRST").utf8)] + blanks
+        lines.append(bom + Array(Harness.merlin("SECOND").utf8))
+        lines.append(bom + Array(" x".utf8))
+        let replies = try Harness.send(lines, to: daemon.socketPath)
+        #expect(replies.count == 3, "\(replies.map(\.text))")
+        #expect(replies[0].ok && replies[0].line == 1)
+        #expect(replies[1].ok && replies[1].ref == "SECOND" && replies[1].line == 2, "\(replies[1].text)")
+        #expect(replies[2].errorCode == "invalid-json" && replies[2].line == 3, "\(replies[2].text)")
+        #expect(try Harness.counts(dir).cases == 2)
+        daemon.stop()
+    }
+
     @Test func aLineOfExactlyTheLimitIsRead() throws {
         let dir = Harness.temporaryDirectory("limit")
         defer { try? FileManager.default.removeItem(atPath: dir) }

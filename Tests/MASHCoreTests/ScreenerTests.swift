@@ -152,11 +152,14 @@ let screenCases: [ScreenCase] = [
     la("LA flagged information exchange without officer risk", [.other], ie: true, earlier: 2, level: 2, rag: .green, fired: [Rule.base, Rule.repeats]),
 
     // Stage 1: immediate risk and open case.
-    police("immediate risk", [.other], immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.immediate], mayFire: [Rule.base]),
-    la("immediate risk", [], immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.immediate], mayFire: [Rule.base]),
-    la("immediate risk wins over an open case", [.neglect], immediate: true, open: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.immediate], mayFire: [Rule.base]),
-    police("immediate risk wins over an information exchange", [.other], ie: true, immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.immediate], mayFire: [Rule.base]),
-    police("immediate risk wins over an open case", [], immediate: true, open: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.immediate], mayFire: [Rule.base]),
+    // Steps 1 to 4 still run under immediate risk, and their rules are in the rationale.
+    police("immediate risk", [.other], immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.base, Rule.immediate]),
+    la("immediate risk", [], immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.base, Rule.immediate]),
+    la("immediate risk wins over an open case", [.neglect], immediate: true, open: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.base, Rule.immediate]),
+    police("immediate risk wins over an information exchange", [.other], ie: true, immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.base, Rule.infoExchange, Rule.immediate]),
+    police("immediate risk with the floor", [.other], risk: .high, immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.base, Rule.floor, Rule.immediate]),
+    la("immediate risk with a baby, the toxic trio and a repeat", [.domesticAbuse, .parentalMentalHealth, .parentalSubstanceMisuse], children: [baby364], earlier: 2, immediate: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.base, Rule.underOne, Rule.trio, Rule.repeats, Rule.immediate]),
+    police("immediate risk wins over an open case", [], immediate: true, open: true, level: 4, rag: .red, route: .immediateRisk, fired: [Rule.base, Rule.immediate]),
     la("open case", [.neglect], open: true, level: nil, rag: nil, route: .openCase, fired: [Rule.openCase], mayFire: [Rule.base]),
     la("open case with fgm, a baby and a repeat", [.fgm], children: [baby364], earlier: 4, open: true, level: nil, rag: nil, route: .openCase, fired: [Rule.openCase], mayFire: [Rule.base]),
     police("open case", [.other], risk: .high, open: true, level: nil, rag: nil, route: .openCase, fired: [Rule.openCase], mayFire: [Rule.base]),
@@ -207,6 +210,7 @@ struct ScreenerTests {
             #expect(!rules.contains(r), "rule \(r) did not fire but has a rationale entry: \(rules)")
         }
         #expect(Set(rules).count == rules.count, "a rule is listed twice: \(rules)")
+        if c.route == .immediateRisk { #expect(rules.last == Rule.immediate, "immediate risk overrides, so it comes last: \(rules)") }
         for e in s.rationale {
             #expect(!e.effect.isEmpty && !e.reason.isEmpty, "empty rationale entry \(e)")
         }
@@ -236,6 +240,20 @@ struct ScreenerTests {
         let s = Screener.screen(n, history: .none, model: model)
         let entry = try #require(s.rationale.first { $0.rule == Rule.openCase })
         #expect(entry.effect == "forward-to-allocated-team")
+    }
+
+    @Test("immediate risk comes last in the rationale and says what it overrode")
+    func immediateRiskRationale() throws {
+        let n = Fixture.notification(stream: .localAuthority, concerns: [.emotionalAbuse], immediateRisk: true, openCase: true)
+        let s = Screener.screen(n, history: .none, model: model)
+        #expect(s.rationale.map(\.rule) == [Rule.base, Rule.immediate])
+        let last = try #require(s.rationale.last)
+        #expect(last.effect == "level 2 to 4, red")
+        #expect(last.reason == "immediate protection needed; this wins over the open, allocated CSC case")
+        let red = Fixture.notification(stream: .police, concerns: [.fgm], officerRisk: .low, immediateRisk: true)
+        let r = Screener.screen(red, history: .none, model: model)
+        #expect(r.rationale.last?.effect == "level 4, red")
+        #expect(r.rationale.last?.reason == "police protection considered or used")
     }
 
     @Test("the repeat rule counts a lower-bound history like any other")

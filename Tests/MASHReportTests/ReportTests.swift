@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MASHCore
 import MASHReport
 import Testing
@@ -149,6 +150,32 @@ struct ReportTests {
         #expect(Self.num(j, "timescales", "red", "maxHours") == 4)
         #expect(Self.num(j, "timescales", "amber", "minHours") == 24)
         #expect(Self.num(j, "timescales", "green", "maxHours") == 72)
+    }
+
+    @Test("a case escalated as late because mashd was down at its deadline is late, however soon it was decided")
+    func lateAfterRestart() throws {
+        let dir = NSTemporaryDirectory() + "mashd-report-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try CaseStore(path: dir + "/mashd.sqlite")
+        let q = try DatabaseQueue(path: dir + "/mashd.sqlite")
+        try q.write { db in
+            // Both decided 0.5 s after a 14:00 deadline: the first by the deadline's own timer
+            // (on time), the second just after a restart, mashd having been down at 14:00
+            // (Decider escalated it, 1 second late).
+            for (seq, lateBy) in [(Int64(1), Int64?.none), (2, 1)] {
+                try ReportFixture.addCase(
+                    db, seq, "local-authority", ReportFixture.CAM, notified: "03-04 09:00", accepted: "03-04 10:00", level: 4,
+                    rag: "red", deadline: "03-04 14:00", decided: "2026-03-04T14:00:00.500Z", final: 4, finalRAG: "red",
+                    outcome: "strategy-discussion", lateBy: lateBy)
+            }
+        }
+        let request = try ReportRequest(from: FullDate(rfc3339: "2026-03-04")!, to: FullDate(rfc3339: "2026-03-04")!, asOf: Self.asOf)
+        let j = try Self.json(try ReportReader.report(stateDirectory: dir, request))
+        let red = try #require(Self.at(j, "range", "all", "timeliness", "red"))
+        #expect(Self.int(red, "decided") == 2)
+        #expect(Self.int(red, "onTime") == 1)
+        #expect(Self.num(red, "onTimePct") == 50.0)
     }
 
     @Test func outcomes() throws {
