@@ -73,32 +73,43 @@ public enum Decider {
         }
 
         var why = screening.rationale
-        var level = screeningLevel
         // Each indicator once per case, whatever number of findings carry it; setLevel first.
         let ordered = Indicator.allCases.sorted { a, b in
             let sa = model.indicators[a].map(isSet) ?? false, sb = model.indicators[b].map(isSet) ?? false
             return sa != sb ? sa : a < b
         }
-        for indicator in ordered {
-            let sources = counted.filter { $0.findings.contains { $0.indicators.contains(indicator) } }
-            guard !sources.isEmpty else { continue }
-            let effect = model.indicators[indicator] ?? RiskModel.IndicatorEffect.none
-            let before = level
-            switch effect {
-            case .none: continue
-            case .add(let n): level = min(level + n, RiskModel.maximumLevel)
-            case .setLevel(let n): level = max(level, min(n, RiskModel.maximumLevel))
-            }
-            // A sealed finding is cited only by its holder: while no shareable finding names
-            // the indicator, the rule does not name it either.
-            let (reason, named) = citation(indicator, in: sources)
+        // An indicator with no effect (no-trace) changes nothing and is not a rule that fired.
+        let present = ordered.filter { i in
+            hasEffect(model.indicators[i]) && counted.contains { $0.findings.contains { $0.indicators.contains(i) } }
+        }
+        // An indicator that a shareable finding carries is named, and cited by its shareable
+        // sources only: naming a sealed source beside it would tell the reader what that sealed
+        // finding holds. Indicators that only sealed findings carry are cited together, in one
+        // entry naming their holders, so that neither the entry's order nor its own change of
+        // level tells which indicator a sealed finding held.
+        let named = present.filter { i in counted.contains { $0.findings.contains { $0.shareable && $0.indicators.contains(i) } } }
+        let sealedOnly = present.filter { !named.contains($0) }
+        // The level is worked out over every indicator in the model's order; the rationale
+        // shows the named ones first, then the confidential ones' part of the rise.
+        let level = max(Self.apply(present, to: screeningLevel, model: model), screeningLevel)
+        var shown = screeningLevel
+        for indicator in named {
+            let before = shown
+            shown = Self.apply([indicator], to: shown, model: model)
+            let sources = Set(counted.filter { $0.findings.contains { $0.shareable && $0.indicators.contains(indicator) } }.map(\.agency))
             why.append(
                 RationaleEntry(
-                    rule: named ? "indicator:\(indicator.rawValue)" : "indicator:confidential",
-                    effect: before == level ? "level \(level), unchanged" : "level \(before) to \(level)",
-                    reason: reason))
+                    rule: "indicator:\(indicator.rawValue)", effect: Self.effect(before, shown),
+                    reason: "reported by " + sources.sorted().map(\.name).joined(separator: ", ")))
         }
-        level = max(level, screeningLevel)
+        if !sealedOnly.isEmpty {
+            let holders = Set(
+                counted.filter { $0.findings.contains { !$0.shareable && !Set($0.indicators).isDisjoint(with: sealedOnly) } }.map(\.agency))
+            why.append(
+                RationaleEntry(
+                    rule: "indicator:confidential", effect: Self.effect(shown, level),
+                    reason: holders.sorted().map { "confidential information held by \($0)" }.joined(separator: "; ")))
+        }
         if !unanswered.isEmpty {
             why.append(
                 RationaleEntry(
@@ -139,19 +150,26 @@ public enum Decider {
         return false
     }
 
-    /// "reported by health; confidential information held by police": shareable sources by
-    /// name, sealed ones only as holders of confidential information; and whether any source
-    /// was shareable (only then may the indicator itself be named).
-    static func citation(_ indicator: Indicator, in answers: [ResearchAnswer]) -> (reason: String, shareable: Bool) {
-        var open = Set<Agency>(), sealed = Set<Agency>()
-        for a in answers {
-            for f in a.findings where f.indicators.contains(indicator) {
-                if f.shareable { open.insert(a.agency) } else { sealed.insert(a.agency) }
+    static func hasEffect(_ e: RiskModel.IndicatorEffect?) -> Bool {
+        guard let e else { return false }
+        return e != RiskModel.IndicatorEffect.none
+    }
+
+    /// `level` after `indicators`, in the order given: a set level is a floor, an addition
+    /// stops at the highest level.
+    static func apply(_ indicators: [Indicator], to level: Int, model: RiskModel) -> Int {
+        var level = level
+        for indicator in indicators {
+            switch model.indicators[indicator] ?? RiskModel.IndicatorEffect.none {
+            case .none: continue
+            case .add(let n): level = min(level + n, RiskModel.maximumLevel)
+            case .setLevel(let n): level = max(level, min(n, RiskModel.maximumLevel))
             }
         }
-        var parts: [String] = []
-        if !open.isEmpty { parts.append("reported by " + open.sorted().map(\.name).joined(separator: ", ")) }
-        for agency in sealed.subtracting(open).sorted() { parts.append("confidential information held by \(agency)") }
-        return (parts.joined(separator: "; "), !open.isEmpty)
+        return level
+    }
+
+    static func effect(_ before: Int, _ after: Int) -> String {
+        before == after ? "level \(after), unchanged" : "level \(before) to \(after)"
     }
 }

@@ -52,7 +52,6 @@ struct ProductDocument: Sendable {
     var concerns: ProductViews.Concerns?
     var findings: [ProductViews.FindingView]?
     var source: ProductViews.Source?
-    var history: [HistoryEntry]?
     var escalation: ProductViews.EscalationView?
     var decidedAt: Timestamp?
 

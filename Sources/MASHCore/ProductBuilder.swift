@@ -30,7 +30,7 @@ public enum ProductBuilder {
                 kind: .urgentStrategy, recipient: agency, createdAt: createdAt, model: f.screeningModel, hasRAG: true,
                 rag: f.screening.rag, level: f.screening.level, outcome: nil, rationale: f.screening.rationale,
                 deadline: f.deadline, subject: ProductViews.fullSubject(f), household: f.notification.household,
-                concerns: .worded(f.notification.concerns), source: ProductViews.fullSource(f), history: f.history
+                concerns: .worded(f.notification.concerns), source: ProductViews.fullSource(f)
             ).pending
         }
     }
@@ -56,7 +56,6 @@ public enum ProductBuilder {
                 doc.concerns = .worded(f.notification.concerns)
                 doc.findings = ProductViews.findings(f)
                 doc.source = ProductViews.fullSource(f)
-                doc.history = f.history
             } else {
                 // Early help, and any other recipient a local model names: identity, school,
                 // concern codes, level and rationale only.

@@ -85,6 +85,7 @@ extension ProductViews.Subject: JSONWritable {
         w.object { o in
             o.field("authority", authority)
             o.field("children", children)
+            o.field("history", history)
         }
     }
 }
@@ -230,7 +231,6 @@ extension ProductDocument {
             o.field("decidedAt", decidedAt?.rfc3339UTC)
             o.field("escalation", escalation)
             o.field("findings", findings)
-            o.field("history", history)
             o.field("household", household)
             o.field("id", id)
             o.field("kind", kind.rawValue)

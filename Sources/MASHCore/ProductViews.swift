@@ -20,6 +20,17 @@ public enum ProductViews {
     public struct Subject: Sendable, Hashable, Codable {
         public var children: [ChildView]
         public var authority: LocalAuthority
+        /// CSC and police only: the earlier cases about these children (id, date, stream,
+        /// outcome), the seed's "fullest information picture". Facts about the subject, so
+        /// they sit under `subject` (formats.md: a product's facts are under `subject`,
+        /// `household`, `concerns`, `findings` and `source`).
+        public var history: [HistoryEntry]?
+
+        public init(children: [ChildView], authority: LocalAuthority, history: [HistoryEntry]? = nil) {
+            self.children = children
+            self.authority = authority
+            self.history = history
+        }
     }
 
     /// Concern codes alone (research requests, early help), or codes with the sender's words.
@@ -96,7 +107,7 @@ public enum ProductViews {
             }, authority: f.notification.authority)
     }
 
-    /// CSC and police: every detail of every child.
+    /// CSC and police: every detail of every child, and the child's earlier cases.
     public static func fullSubject(_ f: CaseFacts) -> Subject {
         Subject(
             children: f.notification.children.map { c in
@@ -106,7 +117,7 @@ public enum ProductViews {
                 v.school = c.school
                 v.gp = c.gp
                 return v
-            }, authority: f.notification.authority)
+            }, authority: f.notification.authority, history: f.history)
     }
 
     /// CSC and police: shareable findings in full; a sealed one only as its holder.

@@ -137,16 +137,13 @@ extension RepeatChildren.Child {
         return out
     }
 
-    /// For a period [start, end): the notifications about the child in the 365 days before
-    /// the period to its end, and the latest of them (the case its borough and stream are
-    /// taken from).
-    func notifications(start: Int64, end: Int64) -> (count: Int, latest: Int64)? {
-        var count = 0
-        var latest: (time: Int64, seq: Int64)? = nil
-        for (t, s) in zip(times, seqs) where t >= start - ReportDates.yearMs && t < end {
-            count += 1
-            if latest == nil || (t, s) > (latest!.time, latest!.seq) { latest = (t, s) }
-        }
-        return latest.map { (count, $0.seq) }
+    /// For a period [start, end): the positions of the child's cases from 365 days before the
+    /// period to its end (they are consecutive: the cases are in time order), and the latest
+    /// of them (the case its borough and stream are taken from).
+    func notifications(start: Int64, end: Int64) -> (indices: Range<Int>, latest: Int64)? {
+        guard let first = times.firstIndex(where: { $0 >= start - ReportDates.yearMs }) else { return nil }
+        let last = times[first...].firstIndex(where: { $0 >= end }) ?? times.endIndex
+        guard first < last else { return nil }
+        return (first..<last, seqs[last - 1])
     }
 }

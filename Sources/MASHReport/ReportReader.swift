@@ -405,13 +405,28 @@ struct Aggregator {
             return Int(table[k])
         }
         let start = request.startMs, end = request.endMs
+        // A notification naming two repeat children (siblings) is one notification: the cases
+        // that more than one counted child is named in are counted once per cell, through a
+        // set; every other case belongs to one child only and is simply counted.
+        let counted = children.filter { $0.qualifies(start: start, end: end) }
+        var childrenOfCase: [Int64: Int] = [:]
+        for child in counted {
+            for seq in Set(child.seqs) { childrenOfCase[seq, default: 0] += 1 }
+        }
+        let shared = Set(childrenOfCase.filter { $0.value > 1 }.keys)
+        childrenOfCase = [:]
+        var sharedSeen = Set<SharedCase>()
+        func add(_ seqs: ArraySlice<Int64>, to t: Int) {
+            for seq in seqs where !shared.contains(seq) || sharedSeen.insert(SharedCase(cell: t, seq: seq)).inserted {
+                tallies[t].repeatNotifications += 1
+            }
+        }
         var marked: [Int] = []
-        for child in children {
-            guard child.qualifies(start: start, end: end) else { continue }
+        for child in counted {
             if let n = child.notifications(start: start, end: end) {
                 let t = cellIndex(rangeScope, try place(n.latest, &self), &self)
                 tallies[t].repeatChildren += 1
-                tallies[t].repeatNotifications += n.count
+                add(child.seqs[n.indices], to: t)
             }
             // The periods in which a qualifying window ends, in order (the windows come in order).
             marked.removeAll(keepingCapacity: true)
@@ -427,7 +442,7 @@ struct Aggregator {
                 guard hi >= lo else { continue }
                 let t = cellIndex(Int32(b), try place(child.seqs[hi], &self), &self)
                 tallies[t].repeatChildren += 1
-                tallies[t].repeatNotifications += hi - lo + 1
+                add(child.seqs[lo...hi], to: t)
             }
         }
     }
@@ -435,4 +450,10 @@ struct Aggregator {
     func finish() -> Report {
         Report(aggregator: self)
     }
+}
+
+/// A case named by more than one repeat child, in one cell of the report.
+struct SharedCase: Hashable {
+    var cell: Int
+    var seq: Int64
 }

@@ -69,7 +69,8 @@ struct ProcessLifecycleTests {
         for a in third.asked { try d.answer(r3.id!, a) }
         _ = try d.waitDecided(r3.id!)
         let csc = try #require(try d.products(r3.id!).first { $0.label == "information-product/csc" })
-        let history = (csc.json["history"] as? [[String: Any]])?.compactMap { $0["caseId"] as? String }
+        #expect(csc.json["history"] == nil, "the history is a fact about the subject, under subject")
+        let history = ((csc.json["subject"] as? [String: Any])?["history"] as? [[String: Any]])?.compactMap { $0["caseId"] as? String }
         #expect(history == [r2.id!, r1.id!])
     }
 

@@ -106,27 +106,74 @@ struct DeciderTests {
         #expect(d.recipients == model.openCase.recipients)
     }
 
-    @Test("the citation names shareable sources and only the holder of sealed ones; a sealed-only indicator is not named", arguments: [
-        ([("police", false)], "confidential information held by police"),
-        ([("police", true)], "reported by police"),
-        ([("police", true), ("police", false)], "reported by police"),
-        ([("health", true), ("police", false)], "reported by health; confidential information held by police"),
-        ([("health", false), ("police", false)], "confidential information held by health; confidential information held by police"),
-    ] as [([(Agency, Bool)], String)])
-    func citation(sources: [(Agency, Bool)], reason: String) {
+    @Test("the citation names shareable sources only; a sealed-only indicator is not named, only its holders", arguments: [
+        ([("police", false)], "indicator:confidential", "confidential information held by police"),
+        ([("police", true)], "indicator:violent-offender-in-household", "reported by police"),
+        ([("police", true), ("police", false)], "indicator:violent-offender-in-household", "reported by police"),
+        // Naming police beside health would say what police's sealed finding holds.
+        ([("health", true), ("police", false)], "indicator:violent-offender-in-household", "reported by health"),
+        ([("health", false), ("police", false)], "indicator:confidential",
+         "confidential information held by health; confidential information held by police"),
+    ] as [([(Agency, Bool)], String, String)])
+    func citation(sources: [(Agency, Bool)], rule: String, reason: String) {
         var byAgency: [Agency: [Finding]] = [:]
         for (agency, shareable) in sources {
             byAgency[agency, default: []].append(Self.finding([.violentOffenderInHousehold], shareable: shareable))
         }
         let answers = byAgency.keys.sorted().map { Self.answer($0, byAgency[$0]!) }
         let d = decide(Self.screening(2, .green), asked: Self.red, answers)
-        // Sealed only: the rule does not name the indicator either.
-        let named = sources.contains { $0.1 }
-        let entry = d.rationale.first { $0.rule.hasPrefix("indicator:") }
-        #expect(entry?.rule == (named ? "indicator:violent-offender-in-household" : "indicator:confidential"))
-        #expect(entry?.reason == reason)
-        #expect(entry?.effect == "level 2 to 3")
-        if !named { #expect(!d.rationale.contains { $0.rule.contains("violent") || $0.reason.contains("violent") }) }
+        let entries = d.rationale.filter { $0.rule.hasPrefix("indicator:") }
+        #expect(entries.count == 1)
+        #expect(entries.first?.rule == rule)
+        #expect(entries.first?.reason == reason)
+        #expect(entries.first?.effect == "level 2 to 3")
+        if rule == "indicator:confidential" {
+            #expect(!d.rationale.contains { $0.rule.contains("violent") || $0.reason.contains("violent") })
+        }
+    }
+
+    @Test("sealed-only indicators share one entry, after the named ones, whatever they are", arguments: [
+        // (sealed-only indicators, shareable indicators, screening level, named entries' effects, confidential effect, final level)
+        ([Indicator.sexOffenderInHousehold], [Indicator](), 2, [String](), "level 2 to 4", 4),
+        ([.previousChildProtectionPlan, .violentOffenderInHousehold], [], 2, [], "level 2 to 4", 4),
+        ([.sexOffenderInHousehold, .violentOffenderInHousehold], [], 1, [], "level 1 to 4", 4),
+        ([.violentOffenderInHousehold], [.previousChildProtectionPlan], 2, ["level 2 to 3"], "level 3 to 4", 4),
+        ([.sexOffenderInHousehold], [.previousChildProtectionPlan], 2, ["level 2 to 3"], "level 3 to 4", 4),
+        ([.previousChildProtectionPlan], [.sexOffenderInHousehold], 2, ["level 2 to 4"], "level 4, unchanged", 4),
+        ([.noTrace], [.previousChildProtectionPlan], 2, ["level 2 to 3"], nil, 3),
+    ] as [([Indicator], [Indicator], Int, [String], String?, Int)])
+    func sealedTogether(sealed: [Indicator], shared: [Indicator], screening: Int, namedEffects: [String], confidential: String?, final: Int) {
+        // Each sealed indicator from a finding of its own, from agencies in turn.
+        let holders: [Agency] = ["police", "health", "probation"]
+        var answers = sealed.enumerated().map { i, indicator in Self.answer(holders[i], [Self.finding([indicator], shareable: false)]) }
+        if !shared.isEmpty { answers.append(Self.answer("education", [Self.finding(shared)])) }
+        let d = decide(Self.screening(screening, model.rag(forLevel: screening)), asked: Self.red, answers)
+        #expect(d.level == final)
+        let entries = d.rationale.filter { $0.rule.hasPrefix("indicator:") }
+        let named = entries.filter { $0.rule != "indicator:confidential" }
+        #expect(named.map(\.rule) == shared.filter { $0 != .noTrace }.map { "indicator:\($0.rawValue)" })
+        #expect(named.map(\.effect) == namedEffects)
+        let hidden = entries.filter { $0.rule == "indicator:confidential" }
+        #expect(hidden.map(\.effect) == (confidential.map { [$0] } ?? []))
+        if confidential != nil {
+            #expect(entries.last?.rule == "indicator:confidential")
+            let expected = holders.prefix(sealed.count).sorted().map { "confidential information held by \($0)" }
+            #expect(hidden.first?.reason == expected.joined(separator: "; "))
+        }
+        for indicator in sealed where !shared.contains(indicator) {
+            #expect(!d.rationale.contains { $0.rule.contains(indicator.rawValue) || $0.reason.contains(indicator.rawValue) })
+        }
+    }
+
+    @Test("the level does not depend on which findings are sealed", arguments: Indicator.allCases, [1, 2, 3])
+    func levelIgnoresSealing(extra: Indicator, screening: Int) {
+        let all: [Indicator] = [.previousChildProtectionPlan, extra]
+        let open = decide(Self.screening(screening, model.rag(forLevel: screening)), asked: Self.red, [Self.answer("health", [Self.finding(all)])])
+        for sealedMask in 0..<4 {
+            let findings = all.enumerated().map { i, ind in Self.finding([ind], shareable: sealedMask & (1 << i) == 0) }
+            let d = decide(Self.screening(screening, model.rag(forLevel: screening)), asked: Self.red, [Self.answer("health", findings)])
+            #expect(d.level == open.level && d.outcome == open.outcome)
+        }
     }
 
     // (seconds after the deadline, watched since, late by)

@@ -423,6 +423,36 @@ struct ReportTests {
         #expect(Self.int(last, "range", "all", "repeats", "children") == 1)
     }
 
+    /// Siblings named together are two repeat children but not twice the notifications.
+    /// Three cases name Ann (nhs:A) and Ben (nhs:B) together on 03-02, 03-03 and 03-04; a fourth,
+    /// on 03-04, names Ann alone. Children: 2. Notifications about them: the 4 cases, not
+    /// Ann's 4 plus Ben's 3.
+    @Test func siblingsNamedTogetherCountEachNotificationOnce() throws {
+        let dir = NSTemporaryDirectory() + "mashd-report-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try CaseStore(path: dir + "/mashd.sqlite")
+        let q = try DatabaseQueue(path: dir + "/mashd.sqlite")
+        try q.write { db in
+            for (seq, day, children) in [(Int64(1), "03-02", ["A", "B"]), (2, "03-03", ["A", "B"]), (3, "03-04", ["A", "B"]), (4, "03-04", ["A"])] {
+                let at = "\(day) 1\(seq):00"
+                try ReportFixture.addCase(
+                    db, seq, "local-authority", ReportFixture.CAM, notified: at, accepted: at, level: 1, rag: "blue", deadline: nil,
+                    decided: at, final: 1, finalRAG: "blue", outcome: "nfa-signpost")
+                for (i, c) in children.enumerated() { try ReportFixture.key(db, "nhs:\(c)", seq, child: i, notified: at) }
+            }
+        }
+        let request = try ReportRequest(
+            from: FullDate(rfc3339: "2026-03-02")!, to: FullDate(rfc3339: "2026-03-04")!, period: .day, asOf: Self.asOf)
+        let j = try Self.json(try ReportReader.report(stateDirectory: dir, request))
+        #expect(Self.int(j, "range", "all", "repeats", "children") == 2)
+        #expect(Self.int(j, "range", "all", "repeats", "notifications") == 4)
+        // 03-03: Ann has only 2 cases by then, Ben too: nobody. 03-04: both, over all 4 cases.
+        #expect(Self.int(j, "periods", 1, "all", "repeats", "children") == 0)
+        #expect(Self.int(j, "periods", 2, "all", "repeats", "children") == 2)
+        #expect(Self.int(j, "periods", 2, "all", "repeats", "notifications") == 4)
+    }
+
     @Test func htmlIsOneSelfContainedFileWithCharts() throws {
         let html = try Self.report().html()
         #expect(html.hasPrefix("<!DOCTYPE html>"))
