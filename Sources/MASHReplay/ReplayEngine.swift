@@ -243,8 +243,10 @@ public final class ReplayEngine {
     }
 
     func step(_ event: Event, _ result: Swift.Result<LineDecoder.Line, LineDecoder.Rejection>) throws {
-        // Deadlines due by this moment fire first.
-        while let d = deadlines.min, d.time <= event.time {
+        // Deadlines already passed fire first. One falling at this very moment has not passed
+        // (MASH.md: research ends when the deadline passes), so an answer given at the
+        // deadline itself is in time, as the report counts it.
+        while let d = deadlines.min, d.time < event.time {
             deadlines.removeMin()
             try fire(d)
         }

@@ -48,8 +48,8 @@ extension Report {
     }
 
     func timescaleText(_ r: RAGKey) -> String {
-        guard let t = timescales[r.rawValue] else { return r == .blue || r == .none ? "none" : "" }
-        return t.min == t.max ? "\(Num.hours(t.min)) h" : "\(Num.hours(t.min))-\(Num.hours(t.max)) h"
+        guard let t = timescales[r.rawValue] else { return r == .blue || r == .none ? "none" : "no cases" }
+        return t.min == t.max ? Num.duration(t.min) : "\(Num.duration(t.min)) to \(Num.duration(t.max))"
     }
 
     /// Columns padded to their widest cell; the first left-aligned, the rest right-aligned.

@@ -30,10 +30,12 @@ struct ReportCommand: ParsableCommand {
                            those on the immediate-risk route.
               Timeliness   Per screening RAG, cases decided against a deadline
                            (acceptance plus the RAG's timescale): how many on time
-                           (decided by the deadline or less than 2 s after it, the
+                           (decided by the deadline or at most 1 s after it, the
                            leeway mashd gives a deadline's own timer; later is late
-                           and escalated), the
-                           percentage, and the median and 95th percentile
+                           and escalated, and so is a case whose deadline passed
+                           while mashd was down, however soon after it restarted),
+                           the percentage, and the median (the middle value, or the
+                           mean of the two middle ones) and the 95th percentile
                            (nearest rank) of hours from acceptance to decision.
                            Cases with no deadline
                            (Blue, open case) are counted as decided at screening.
@@ -178,10 +180,9 @@ struct ReportCommand: ParsableCommand {
         let target = out.map { $0 + ".tmp-\(getpid())" }
         let handle: FileHandle
         if let target {
-            guard FileManager.default.createFile(atPath: target, contents: nil), let h = FileHandle(forWritingAtPath: target) else {
-                throw fail("cannot write \(out!)", 1)
-            }
-            handle = h
+            let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw fail("cannot write \(out!): \(String(cString: strerror(errno)))", 1) }
+            handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         } else {
             handle = FileHandle.standardOutput
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MASHClient
 import Testing
 
@@ -116,6 +117,26 @@ struct DryRunTests {
             out[path] = "\(size)@\(mtime)"
         }
         return out
+    }
+
+    /// A Green case accepted at 10:00 on 03-02 has until 10:00 on 03-05: health answers at that
+    /// very moment (in time), education a millisecond later (late, and named unanswered).
+    @Test func anAnswerAtTheDeadlineItselfIsInTime() throws {
+        let dir = Harness.temporaryDirectory("at-deadline")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = [
+            #"{"format":"la-referral/1","contactId":"DL-1","localAuthority":"Camden","receivedAt":"2026-03-02T10:00:00Z","source":"2A","referrer":{"professional":true},"children":[{"firstName":"Dee","lastName":"Line","dob":"2015-01-01"}],"concerns":["emotional-abuse"],"description":"at the deadline"}"#,
+            #"{"format":"research/1","caseId":"100-01W","agency":"health","respondedAt":"2026-03-05T10:00:00Z","findings":[]}"#,
+            #"{"format":"research/1","caseId":"100-01W","agency":"education","respondedAt":"2026-03-05T10:00:00.001Z","findings":[]}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/in.ndjson", atomically: true, encoding: .utf8)
+        let r = try Harness.run(Harness.mashctl, ["replay", dir + "/in.ndjson", "--sandbox", dir + "/sb"])
+        #expect(r.status == 0, "\(r.err)")
+        let db = try DatabaseQueue(path: dir + "/sb/mashd.sqlite")
+        let late = try db.read { try Row.fetchAll($0, sql: "SELECT agency, late FROM research_answers ORDER BY agency") }
+        #expect(late.map { "\($0[0] as String)=\($0[1] as Int)" } == ["education=1", "health=0"])
+        let decision = try db.read { try String.fetchOne($0, sql: "SELECT decision FROM cases") } ?? ""
+        #expect(decision.contains(#""unanswered":["education"]"#), "\(decision)")
     }
 
     @Test func compareShowsWhatALocalVariationChanges() throws {

@@ -170,12 +170,24 @@ struct ReportTests {
                     outcome: "strategy-discussion", lateBy: lateBy)
             }
         }
+        // A Green case with a 90-second timescale (a rehearsal's config).
+        try q.write { db in
+            try ReportFixture.addCase(
+                db, 3, "police", ReportFixture.CAM, notified: "03-04 09:00", accepted: "03-04 10:00", level: 2, rag: "green",
+                deadline: "2026-03-04T10:01:30Z", decided: "03-04 10:01", final: 2, finalRAG: "green", outcome: "early-help")
+        }
         let request = try ReportRequest(from: FullDate(rfc3339: "2026-03-04")!, to: FullDate(rfc3339: "2026-03-04")!, asOf: Self.asOf)
-        let j = try Self.json(try ReportReader.report(stateDirectory: dir, request))
+        let report = try ReportReader.report(stateDirectory: dir, request)
+        let j = try Self.json(report)
         let red = try #require(Self.at(j, "range", "all", "timeliness", "red"))
         #expect(Self.int(red, "decided") == 2)
         #expect(Self.int(red, "onTime") == 1)
         #expect(Self.num(red, "onTimePct") == 50.0)
+        // The timescales seen, as a person writes them; none seen for Amber.
+        let rows = report.text().split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(rows.contains { $0.hasPrefix("red 4 h 2 1 50.0") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("amber no cases 0 0") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("green 90 s 1 1 100.0") }, "\(rows)")
     }
 
     @Test func outcomes() throws {
