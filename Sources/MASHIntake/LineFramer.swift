@@ -3,8 +3,10 @@ import NIOCore
 /// Frames NDJSON: one frame per `\n`-terminated line, with an optional `\r` removed. A line
 /// longer than the limit (line end not counted) yields one `.tooLong` frame as soon as it is
 /// known to be too long; the rest of it is discarded as it arrives, so an attacker's endless
-/// line costs no memory, and the next line is read normally. Blank lines (a byte order mark aside) yield nothing: they
-/// get no reply and are not counted. A last line without its newline is framed at end of input.
+/// line costs no memory, and the next line is read normally. Blank lines (formats.md: empty, or
+/// white space only) yield nothing: they get no reply and are not counted. A byte order mark
+/// is not white space: a line holding one gets its reply (`mashctl send`, replay and explain
+/// count lines by the same rule, and pair replies with lines by it). A last line without its newline is framed at end of input.
 struct LineFramer: ByteToMessageDecoder {
     typealias InboundOut = Frame
 
@@ -64,11 +66,8 @@ struct LineFramer: ByteToMessageDecoder {
 
     private func emit(_ line: inout ByteBuffer, context: ChannelHandlerContext) {
         if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
-        // A UTF-8 byte order mark at the start is not content (`LineDecoder` ignores it too), so
-        // a mark followed by white space only is a blank line like any other.
-        var content = line.readableBytesView[...]
-        if content.starts(with: [0xEF, 0xBB, 0xBF]) { content = content.dropFirst(3) }
-        if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+        let blank = line.readableBytesView.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        if blank { return }
         if line.readableBytes > maximumLineBytes {
             context.fireChannelRead(wrapInboundOut(.tooLong))
         } else {

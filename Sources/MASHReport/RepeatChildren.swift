@@ -111,6 +111,42 @@ struct RepeatChildren {
     }
 }
 
+extension RepeatChildren {
+    /// `children` in families: children named in a common case (siblings named together),
+    /// transitively. Each family lists its children's indices in order; the families come in
+    /// the order of their first child. Most children are a family of one.
+    static func families(_ children: [Child]) -> [[Int]] {
+        var parent = Array(children.indices)
+        func root(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x {
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            }
+            return x
+        }
+        var firstChildOfCase: [Int64: Int] = [:]
+        for (i, child) in children.enumerated() {
+            for seq in child.seqs {
+                if let j = firstChildOfCase[seq] {
+                    let (a, b) = (root(i), root(j))
+                    if a != b { parent[max(a, b)] = min(a, b) }
+                } else {
+                    firstChildOfCase[seq] = i
+                }
+            }
+        }
+        var members: [Int: [Int]] = [:]
+        var order: [Int] = []
+        for i in children.indices {
+            let r = root(i)
+            if members[r] == nil { order.append(r) }
+            members[r, default: []].append(i)
+        }
+        return order.map { members[$0]! }
+    }
+}
+
 extension RepeatChildren.Child {
     /// Whether 3 of its cases fall in a 365-day window (both ends included) whose end lies in
     /// [start, end): for three consecutive cases a <= b <= c, the windows containing them end

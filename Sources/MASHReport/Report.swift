@@ -211,16 +211,16 @@ enum Num {
         return "\(v / 100).\(f < 10 ? "0" : "")\(f)"
     }
 
-    /// A timescale in ms as hours: "4", "1.5".
-    /// A timescale as a person writes it: "4 h", "90 min", "5 s"; hours with decimals
-    /// otherwise.
+    /// A timescale as a person writes it, exactly: "4 h", "90 min", "5 s", "3601 s"; a
+    /// timescale that is not whole seconds in ms ("1500 ms").
     static func duration(_ ms: Int64) -> String {
         if ms % 3_600_000 == 0 { return "\(ms / 3_600_000) h" }
         if ms % 60_000 == 0 { return "\(ms / 60_000) min" }
-        if ms % 1000 == 0, ms < 3_600_000 { return "\(ms / 1000) s" }
-        return "\(hours(ms)) h"
+        if ms % 1000 == 0 { return "\(ms / 1000) s" }
+        return "\(ms) ms"
     }
 
+    /// A timescale in ms as hours: "4", "1.5".
     static func hours(_ ms: Int64) -> String {
         let h = hundredths(TimeFigures.hundredths(ms, 1))
         var s = h

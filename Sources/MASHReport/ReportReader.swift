@@ -167,9 +167,6 @@ struct Aggregator {
         var finalLevel: Int?
         var finalRAG: Int
         var outcome: Int?
-        /// Escalated as late though decided within the tolerance (its deadline passed while
-        /// mashd was down). Read only for such cases.
-        var lateAfterRestart = false
     }
 
     /// The case's place in the screening RAG order (red, amber, green, blue, none), in SQL.
@@ -186,25 +183,28 @@ struct Aggregator {
         let asOf = request.asOf.epochMilliseconds
         let nfa = outcomes.id("nfa-signpost")
         let known = Report.standardOutcomes.enumerated().map { "WHEN '\($0.element)' THEN \($0.offset)" }.joined(separator: " ")
-        // Every column before `line` and `decision` in the row, whose text is never read here,
-        // except the decision of a case decided just after its deadline: that one may have been
-        // escalated as late (mashd was down at the deadline), and only its decision says so.
-        let tolerance = Decider.lateTolerance * 1000
+        // Every column before `line` and `decision` in the row, whose text is never read here.
         let cursor = try Row.fetchCursor(
             db,
             sql: """
                 SELECT seq, stream = 'police', authority, accepted_at, route = 'immediate-risk', level, \(Self.ragIndex("rag")),
-                       decided_at, deadline, final_level, \(Self.ragIndex("final_rag")), CASE outcome \(known) ELSE -1 END, outcome,
-                       CASE WHEN decided_at > deadline AND decided_at - deadline <= \(tolerance)
-                            THEN json_extract(decision, '$.lateBySeconds') IS NOT NULL ELSE 0 END
+                       decided_at, deadline, final_level, \(Self.ragIndex("final_rag")), CASE outcome \(known) ELSE -1 END, outcome
                 FROM cases WHERE accepted_at >= ? AND accepted_at < ?
                 """,
             arguments: [start, end])
+        // A case decided within the tolerance after its deadline is on time, unless mashd was
+        // down at the deadline: then it was escalated as late (`Decider`), however soon after
+        // the restart it was decided, and only its decision says so. That needs a start of
+        // mashd (a deployment) between the deadline and the decision; starts are few, so only
+        // those cases' decisions are read, after this pass.
+        let starts = try Int64.fetchAll(db, sql: "SELECT started_at FROM deployments ORDER BY started_at")
+        let tolerance = Decider.lateTolerance * 1000
+        var maybeLate: [(seq: Int64, rag: Int, pair: Int32)] = []
         while let row = try cursor.next() {
             let seq: Int64 = row[0]
             var c = CaseRow(
                 police: row[1], immediateRisk: row[4], accepted: row[3], level: row[5], rag: row[6], decidedAt: row[7],
-                deadline: row[8], finalLevel: row[9], finalRAG: row[10], outcome: nil, lateAfterRestart: row[13])
+                deadline: row[8], finalLevel: row[9], finalRAG: row[10], outcome: nil)
             let known: Int = row[11]
             if known >= 0 {
                 c.outcome = known
@@ -224,7 +224,27 @@ struct Aggregator {
             }
             Self.add(c, to: &tallies[pairs[Int(p)].bucket], asOf: asOf, nfa: nfa)
             Self.add(c, to: &tallies[pairs[Int(p)].range], asOf: asOf, nfa: nfa)
+            if let decided = c.decidedAt, let deadline = c.deadline, decided > deadline, decided - deadline <= tolerance,
+                Self.anyStart(starts, after: deadline, upTo: decided)
+            {
+                maybeLate.append((seq, c.rag, p))
+            }
         }
+        let late = try db.makeStatement(sql: "SELECT json_extract(decision, '$.lateBySeconds') IS NOT NULL FROM cases WHERE seq = ?")
+        for m in maybeLate where try Bool.fetchOne(late, arguments: [m.seq]) == true {
+            tallies[pairs[Int(m.pair)].bucket].time[m.rag].onTime -= 1
+            tallies[pairs[Int(m.pair)].range].time[m.rag].onTime -= 1
+        }
+    }
+
+    /// Whether a time in `starts` (sorted) falls in (after, upTo].
+    static func anyStart(_ starts: [Int64], after: Int64, upTo: Int64) -> Bool {
+        var lo = 0, hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if starts[mid] <= after { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < starts.count && starts[lo] <= upTo
     }
 
     static func add(_ c: CaseRow, to t: inout Tally, asOf: Int64, nfa: Int) {
@@ -236,10 +256,9 @@ struct Aggregator {
             if let deadline = c.deadline {
                 t.time[c.rag].decided += 1
                 // On time as mashd judges it (`Decider`): a decision made by the deadline's own
-                // timer lands a few milliseconds after it, and is not late; but a case whose
-                // deadline passed while mashd was down was escalated as late, however soon after
-                // the restart it was decided, and is late here too.
-                if decidedAt - deadline <= Decider.lateTolerance * 1000, !c.lateAfterRestart { t.time[c.rag].onTime += 1 }
+                // timer lands a few milliseconds after it, and is not late. (A case whose deadline
+                // passed while mashd was down is taken back off in `readCases`.)
+                if decidedAt - deadline <= Decider.lateTolerance * 1000 { t.time[c.rag].onTime += 1 }
                 t.time[c.rag].durations.append(decidedAt - c.accepted)
             } else {
                 t.time[c.rag].atScreening += 1
@@ -405,44 +424,46 @@ struct Aggregator {
             return Int(table[k])
         }
         let start = request.startMs, end = request.endMs
-        // A notification naming two repeat children (siblings) is one notification: the cases
-        // that more than one counted child is named in are counted once per cell, through a
-        // set; every other case belongs to one child only and is simply counted.
+        // A notification naming two repeat children (siblings) is one notification. Children
+        // named in a common case form a family; within a family each case is counted once per
+        // period (in the cell of the first of its children that counts it), so every cell, and
+        // every sum of cells (the totals, per stream, per borough), counts a notification once.
+        // Families are worked one at a time: the set of cases seen holds one family's at most.
         let counted = children.filter { $0.qualifies(start: start, end: end) }
-        var childrenOfCase: [Int64: Int] = [:]
-        for child in counted {
-            for seq in Set(child.seqs) { childrenOfCase[seq, default: 0] += 1 }
-        }
-        let shared = Set(childrenOfCase.filter { $0.value > 1 }.keys)
-        childrenOfCase = [:]
-        var sharedSeen = Set<SharedCase>()
-        func add(_ seqs: ArraySlice<Int64>, to t: Int) {
-            for seq in seqs where !shared.contains(seq) || sharedSeen.insert(SharedCase(cell: t, seq: seq)).inserted {
-                tallies[t].repeatNotifications += 1
-            }
-        }
+        var seen = Set<ScopedCase>()
         var marked: [Int] = []
-        for child in counted {
-            if let n = child.notifications(start: start, end: end) {
-                let t = cellIndex(rangeScope, try place(n.latest, &self), &self)
-                tallies[t].repeatChildren += 1
-                add(child.seqs[n.indices], to: t)
+        for family in RepeatChildren.families(counted) {
+            seen.removeAll(keepingCapacity: true)
+            let alone = family.count == 1
+            func add(_ seqs: ArraySlice<Int64>, scope: Int32, to t: Int) {
+                if alone {
+                    tallies[t].repeatNotifications += seqs.count
+                } else {
+                    for seq in seqs where seen.insert(ScopedCase(scope: scope, seq: seq)).inserted { tallies[t].repeatNotifications += 1 }
+                }
             }
-            // The periods in which a qualifying window ends, in order (the windows come in order).
-            marked.removeAll(keepingCapacity: true)
-            for r in child.windowEnds(start: start, end: end) {
-                for b in bucket(ofMs: r.lowerBound)...bucket(ofMs: r.upperBound) where b > (marked.last ?? -1) { marked.append(b) }
-            }
-            // For each, the cases from 365 days before it to its end: two pointers moving forward.
-            var lo = 0, hi = -1
-            for b in marked {
-                let from = buckets[b].startMs - ReportDates.yearMs, to = buckets[b].endMs
-                while lo < child.times.count, child.times[lo] < from { lo += 1 }
-                while hi + 1 < child.times.count, child.times[hi + 1] < to { hi += 1 }
-                guard hi >= lo else { continue }
-                let t = cellIndex(Int32(b), try place(child.seqs[hi], &self), &self)
-                tallies[t].repeatChildren += 1
-                add(child.seqs[lo...hi], to: t)
+            for child in family.map({ counted[$0] }) {
+                if let n = child.notifications(start: start, end: end) {
+                    let t = cellIndex(rangeScope, try place(n.latest, &self), &self)
+                    tallies[t].repeatChildren += 1
+                    add(child.seqs[n.indices], scope: rangeScope, to: t)
+                }
+                // The periods in which a qualifying window ends, in order (the windows come in order).
+                marked.removeAll(keepingCapacity: true)
+                for r in child.windowEnds(start: start, end: end) {
+                    for b in bucket(ofMs: r.lowerBound)...bucket(ofMs: r.upperBound) where b > (marked.last ?? -1) { marked.append(b) }
+                }
+                // For each, the cases from 365 days before it to its end: two pointers moving forward.
+                var lo = 0, hi = -1
+                for b in marked {
+                    let from = buckets[b].startMs - ReportDates.yearMs, to = buckets[b].endMs
+                    while lo < child.times.count, child.times[lo] < from { lo += 1 }
+                    while hi + 1 < child.times.count, child.times[hi + 1] < to { hi += 1 }
+                    guard hi >= lo else { continue }
+                    let t = cellIndex(Int32(b), try place(child.seqs[hi], &self), &self)
+                    tallies[t].repeatChildren += 1
+                    add(child.seqs[lo...hi], scope: Int32(b), to: t)
+                }
             }
         }
     }
@@ -452,8 +473,8 @@ struct Aggregator {
     }
 }
 
-/// A case named by more than one repeat child, in one cell of the report.
-struct SharedCase: Hashable {
-    var cell: Int
+/// A case counted in one period of the report (or the whole range).
+struct ScopedCase: Hashable {
+    var scope: Int32
     var seq: Int64
 }

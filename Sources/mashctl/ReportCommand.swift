@@ -202,11 +202,17 @@ struct ReportCommand: ParsableCommand {
             }
             if let target, let out {
                 try handle.close()
-                if rename(target, out) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: out]) }
+                if rename(target, out) != 0 { throw RenameFailure(description: String(cString: strerror(errno))) }
             }
         } catch {
             if let target { unlink(target) }
             throw fail("cannot write \(out ?? "standard output"): \(error.localizedDescription)", 1)
         }
     }
+}
+
+/// The system's reason a finished report could not be renamed into place.
+private struct RenameFailure: LocalizedError {
+    let description: String
+    var errorDescription: String? { description }
 }

@@ -201,22 +201,31 @@ struct IntakeProtocolTests {
         daemon.stop()
     }
 
-    @Test("blank lines, a byte order mark alone or before white space among them, get no reply and are not counted")
+    /// formats.md: a blank line is empty or white space only, and gets no reply. A byte order
+    /// mark is not white space: before JSON it is ignored, and on its own (or before white
+    /// space) the line is answered, so that a client pairing replies with its lines by that
+    /// rule (`mashctl send` does) stays in step.
+    @Test("blank lines get no reply and are not counted; a byte order mark is not white space")
     func blankLinesAreSkipped() throws {
         let dir = Harness.temporaryDirectory("blank")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let daemon = try Harness.start(dir)
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let blanks: [[UInt8]] = [[], Array(" \t ".utf8), Array("\r".utf8), bom, bom + Array("  \t".utf8), bom + Array(" \r".utf8)]
-        var lines = [Array(Harness.merlin("FIRST").utf8)] + blanks
-        lines.append(bom + Array(Harness.merlin("SECOND").utf8))
-        lines.append(bom + Array(" x".utf8))
+        let lines: [[UInt8]] = [
+            Array(Harness.merlin("FIRST").utf8), [], Array(" \t ".utf8), Array("\r".utf8),
+            bom + Array(Harness.merlin("SECOND").utf8), bom, bom + Array("  \t".utf8),
+        ]
         let replies = try Harness.send(lines, to: daemon.socketPath)
-        #expect(replies.count == 3, "\(replies.map(\.text))")
-        #expect(replies[0].ok && replies[0].line == 1)
-        #expect(replies[1].ok && replies[1].ref == "SECOND" && replies[1].line == 2, "\(replies[1].text)")
-        #expect(replies[2].errorCode == "invalid-json" && replies[2].line == 3, "\(replies[2].text)")
+        #expect(replies.map(\.line) == [1, 2, 3, 4], "\(replies.map(\.text))")
+        #expect(replies.count == 4 && replies[0].ok && replies[1].ok && replies[1].ref == "SECOND")
+        #expect(replies.dropFirst(2).allSatisfy { $0.errorCode == "invalid-json" }, "\(replies.map(\.text))")
         #expect(try Harness.counts(dir).cases == 2)
+        // mashctl send counts the same lines and pairs every reply with its own line.
+        let file = dir + "/in.ndjson"
+        FileManager.default.createFile(atPath: file, contents: Data(lines.map { $0 + [0x0A] }.joined()))
+        let sent = try Harness.run(Harness.mashctl, ["send", "--socket", daemon.socketPath, file])
+        #expect(sent.out.contains("2 duplicates") || sent.out.contains("2 duplicate"), "\(sent.out)")
+        #expect(sent.out.contains("in.ndjson:6") && sent.out.contains("in.ndjson:7") && !sent.out.contains("unanswered"), "\(sent.out) \(sent.err)")
         daemon.stop()
     }
 

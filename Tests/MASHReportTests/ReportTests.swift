@@ -161,8 +161,14 @@ struct ReportTests {
         let q = try DatabaseQueue(path: dir + "/mashd.sqlite")
         try q.write { db in
             // Both decided 0.5 s after a 14:00 deadline: the first by the deadline's own timer
-            // (on time), the second just after a restart, mashd having been down at 14:00
-            // (Decider escalated it, 1 second late).
+            // (on time), the second just after a restart at 14:00:00.3, mashd having been down
+            // at 14:00 (Decider escalated it, 1 second late). Every start records a deployment.
+            try db.execute(
+                sql: """
+                    INSERT INTO deployments (started_at, model_name, model_version, model_checksum, standard, differences, source)
+                    VALUES (?, 'london-standard', 1, 'abc', 1, '', 'embedded')
+                    """,
+                arguments: [ReportFixture.ms("2026-03-04T14:00:00.300Z")])
             for (seq, lateBy) in [(Int64(1), Int64?.none), (2, 1)] {
                 try ReportFixture.addCase(
                     db, seq, "local-authority", ReportFixture.CAM, notified: "03-04 09:00", accepted: "03-04 10:00", level: 4,
@@ -436,9 +442,10 @@ struct ReportTests {
     }
 
     /// Siblings named together are two repeat children but not twice the notifications.
-    /// Three cases name Ann (nhs:A) and Ben (nhs:B) together on 03-02, 03-03 and 03-04; a fourth,
-    /// on 03-04, names Ann alone. Children: 2. Notifications about them: the 4 cases, not
-    /// Ann's 4 plus Ben's 3.
+    /// Three local-authority cases name Ann (nhs:A) and Ben (nhs:B) together on 03-02, 03-03
+    /// and 03-04; a fourth, a police case on 03-04, names Ann alone. Children: 2, Ann placed
+    /// with police (her latest case) and Ben with the local authority. Notifications about
+    /// them: the 4 cases, not Ann's 4 plus Ben's 3, in the total as in the sum of its parts.
     @Test func siblingsNamedTogetherCountEachNotificationOnce() throws {
         let dir = NSTemporaryDirectory() + "mashd-report-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -449,7 +456,7 @@ struct ReportTests {
             for (seq, day, children) in [(Int64(1), "03-02", ["A", "B"]), (2, "03-03", ["A", "B"]), (3, "03-04", ["A", "B"]), (4, "03-04", ["A"])] {
                 let at = "\(day) 1\(seq):00"
                 try ReportFixture.addCase(
-                    db, seq, "local-authority", ReportFixture.CAM, notified: at, accepted: at, level: 1, rag: "blue", deadline: nil,
+                    db, seq, seq == 4 ? "police" : "local-authority", ReportFixture.CAM, notified: at, accepted: at, level: 1, rag: "blue", deadline: nil,
                     decided: at, final: 1, finalRAG: "blue", outcome: "nfa-signpost")
                 for (i, c) in children.enumerated() { try ReportFixture.key(db, "nhs:\(c)", seq, child: i, notified: at) }
             }
@@ -463,6 +470,10 @@ struct ReportTests {
         #expect(Self.int(j, "periods", 1, "all", "repeats", "children") == 0)
         #expect(Self.int(j, "periods", 2, "all", "repeats", "children") == 2)
         #expect(Self.int(j, "periods", 2, "all", "repeats", "notifications") == 4)
+        #expect(Self.int(j, "range", "byStream", "police", "repeats", "children") == 1)
+        #expect(Self.int(j, "range", "byStream", "local-authority", "repeats", "children") == 1)
+        let parts = ["police", "local-authority"].compactMap { Self.int(j, "range", "byStream", $0, "repeats", "notifications") }
+        #expect(parts.reduce(0, +) == 4, "\(parts)")
     }
 
     @Test func htmlIsOneSelfContainedFileWithCharts() throws {
