@@ -165,6 +165,19 @@ struct DeciderTests {
         }
     }
 
+    @Test("one agency's shareable and sealed findings: the shareable indicator is named, the sealed one is not")
+    func oneAgencyBothKinds() {
+        let health = Self.answer(
+            "health", [Self.finding([.previousChildProtectionPlan]), Self.finding([.violentOffenderInHousehold], shareable: false)])
+        let d = decide(Self.screening(2, .green), asked: Self.red, [health])
+        #expect(d.level == 4)
+        let entries = d.rationale.filter { $0.rule.hasPrefix("indicator:") }
+        #expect(entries.map(\.rule) == ["indicator:previous-child-protection-plan", "indicator:confidential"])
+        #expect(entries.map(\.reason) == ["reported by health", "confidential information held by health"])
+        #expect(entries.map(\.effect) == ["level 2 to 3", "level 3 to 4"])
+        #expect(!d.rationale.contains { $0.rule.contains("violent") || $0.reason.contains("violent") })
+    }
+
     @Test("the level does not depend on which findings are sealed", arguments: Indicator.allCases, [1, 2, 3])
     func levelIgnoresSealing(extra: Indicator, screening: Int) {
         let all: [Indicator] = [.previousChildProtectionPlan, extra]
