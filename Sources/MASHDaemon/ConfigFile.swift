@@ -43,6 +43,28 @@ public struct ConfigFile: Sendable {
         "metrics": ["socket", "listen", "enabled"],
     ]
 
+    /// The settings mashd reads only at start (sockets, limits, workers, logging, metrics)
+    /// that differ between `self` and `other`, by key (the agencies are compared apart, as the
+    /// list in effect). A reload takes the
+    /// timescales, the model and the permissions; it refuses a change to any of these rather
+    /// than report success and run on without it.
+    public func startOnlyDifferences(from other: ConfigFile) -> [String] {
+        var keys: [String] = []
+        func check<T: Equatable>(_ key: String, _ a: T, _ b: T) { if a != b { keys.append(key) } }
+        check("intake.socket", socket, other.socket)
+        check("intake.socket_mode", socketMode, other.socketMode)
+        check("intake.max_line_bytes", maximumLineBytes, other.maximumLineBytes)
+        check("intake.max_lines_in_flight", maximumLinesInFlight, other.maximumLinesInFlight)
+        check("intake.max_connections", maximumConnections, other.maximumConnections)
+        check("store.max_batch", maximumBatch, other.maximumBatch)
+        check("process.workers", workers, other.workers)
+        check("log.level", logLevel, other.logLevel)
+        check("metrics.socket", metricsSocket, other.metricsSocket)
+        check("metrics.listen", metricsListen.map { "\($0.host):\($0.port)" }, other.metricsListen.map { "\($0.host):\($0.port)" })
+        check("metrics.enabled", metricsEnabled, other.metricsEnabled)
+        return keys
+    }
+
     public static func load(path: String) throws(Failure) -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "config \(path): cannot be read (\(String(cString: strerror(errno))))")
@@ -87,7 +109,12 @@ public struct ConfigFile: Sendable {
             return n
         }
 
-        c.socket = try string("intake", "socket")
+        func path(_ t: String, _ k: String) throws(Failure) -> String? {
+            guard let p = try string(t, k) else { return nil }
+            guard !p.isEmpty else { throw fail("\(t).\(k)", "must be a socket path, not empty") }
+            return p
+        }
+        c.socket = try path("intake", "socket")
         if let mode = try string("intake", "socket_mode") {
             guard let m = mode_t(mode, radix: 8), m <= 0o777 else {
                 throw fail("intake.socket_mode", "must be an octal mode in a string, such as \"0660\"")
@@ -106,15 +133,19 @@ public struct ConfigFile: Sendable {
             }
             c.logLevel = level
         }
-        c.metricsSocket = try string("metrics", "socket")
+        c.metricsSocket = try path("metrics", "socket")
         if let listen = try string("metrics", "listen") {
-            let parts = listen.split(separator: ":")
-            guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port),
-                ["127.0.0.1", "localhost", "::1"].contains(String(parts[0]))
-            else {
-                throw fail("metrics.listen", "must be a loopback address and port, such as \"127.0.0.1:9464\"")
+            // host:port, the host 127.x.x.x, localhost or [::1].
+            let colon = listen.lastIndex(of: ":")
+            var host = colon.map { String(listen[..<$0]) } ?? ""
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            let loopback = host == "localhost" || host == "::1"
+                || (octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil })
+            guard let colon, let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port), loopback else {
+                throw fail("metrics.listen", "must be a loopback address and port, such as \"127.0.0.1:9464\" or \"[::1]:9464\"")
             }
-            c.metricsListen = (String(parts[0]), port)
+            c.metricsListen = (host, port)
         }
         if let v = root["metrics"]?.table?["enabled"] {
             guard let b = v.bool else { throw fail("metrics.enabled", "must be true or false") }
@@ -149,7 +180,7 @@ public struct ConfigFile: Sendable {
         for rag in [RAG.red, .amber, .green] {
             guard let text = try string("timescales", rag.rawValue) else { continue }
             guard let seconds = Timescale.seconds(text) else {
-                throw fail("timescales.\(rag.rawValue)", "must be a number and a unit s, m, h or d, such as \"4h\"")
+                throw fail("timescales.\(rag.rawValue)", "must be a whole number above 0 and a unit s, m, h or d, such as \"4h\"")
             }
             c.timescales[rag] = seconds
         }
@@ -161,6 +192,7 @@ public struct ConfigFile: Sendable {
                 else {
                     throw fail("agencies.names", "must be an array of names made of letters, digits and '-'")
                 }
+                guard !names.contains(Agency(s)) else { throw fail("agencies.names", "lists \"\(s)\" twice") }
                 names.append(Agency(s))
             }
             c.agencies = names

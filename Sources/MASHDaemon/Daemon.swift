@@ -198,7 +198,9 @@ public enum Daemon {
         let reloader = Reloader(
             inputs: .init(
                 configPath: options.configPath, defaultConfigPath: options.defaultConfigPath, modelFlag: options.modelFlag,
-                agencies: agencies), model: model,
+                agencies: agencies, startConfig: options.config,
+                startedFromFile: options.configPath != nil || options.defaultConfigPath.map { FileManager.default.fileExists(atPath: $0) } == true),
+            model: model,
             permissions: permissions, store: store, outbox: outbox, notifier: notifier, clock: clock, logger: logger)
         let status: @Sendable () async -> DaemonStatus = {
             let s = await DaemonStatus.make(

@@ -18,6 +18,10 @@ final class Reloader: Sendable {
         var defaultConfigPath: String?
         var modelFlag: String?
         var agencies: [Agency]
+        /// The config mashd started with: what a reload may not change is compared with it.
+        var startConfig: ConfigFile
+        /// Whether mashd started from a config file (at `configPath` or `defaultConfigPath`).
+        var startedFromFile: Bool
     }
 
     private let inputs: Inputs
@@ -57,11 +61,24 @@ final class Reloader: Sendable {
         logger.notice("reload requested", metadata: ["event": "reload"])
         do {
             let path = inputs.configPath ?? inputs.defaultConfigPath.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            // A config file that has gone (a botched save) must not quietly turn every local
+            // setting back to the defaults: an empty file says that on purpose.
+            if path == nil, inputs.startedFromFile, let gone = inputs.defaultConfigPath {
+                throw StartupError(
+                    "config \(gone): not there any more (mashd started with it); leave an empty file there to go back to the defaults",
+                    exitCode: StartupError.config)
+            }
             let config = try path.map { (p) throws(ConfigFile.Failure) in try ConfigFile.load(path: p) } ?? ConfigFile()
             let agencies = config.agencies ?? Agency.standard
             if agencies != inputs.agencies {
                 throw StartupError(
                     "[agencies] cannot change on reload: outboxes are made at start; restart mashd instead", exitCode: StartupError.config)
+            }
+            let fixed = config.startOnlyDifferences(from: inputs.startConfig)
+            if !fixed.isEmpty {
+                throw StartupError(
+                    "\(fixed.joined(separator: ", ")) cannot change on reload (a reload takes the timescales, the model and the permissions); restart mashd instead",
+                    exitCode: StartupError.config)
             }
             let value = try ModelLoader.load(
                 file: inputs.modelFlag ?? config.modelFile, timescales: config.timescales, agencies: Set(agencies))

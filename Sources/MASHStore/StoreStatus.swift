@@ -18,7 +18,11 @@ public struct StoreStatus: Sendable, Codable {
         public var caseId: String
         public var rag: String
         public var acceptedAt: Timestamp
+        /// Set when its research is requested; nil before (stage `new`) and for a case that
+        /// asks nobody.
         public var deadline: Timestamp?
+        /// `new` (screened, nothing sent yet) or `researching`.
+        public var stage: String?
     }
 
     public struct Deployment: Sendable, Codable {
@@ -56,13 +60,13 @@ extension CaseStore {
             }
             var oldest: StoreStatus.Oldest? = nil
             if let row = try Row.fetchOne(
-                db, sql: "SELECT id, rag, accepted_at, deadline FROM cases INDEXED BY cases_waiting WHERE stage != 'decided' ORDER BY seq LIMIT 1")
+                db, sql: "SELECT id, rag, accepted_at, deadline, stage FROM cases INDEXED BY cases_waiting WHERE stage != 'decided' ORDER BY seq LIMIT 1")
             {
                 let deadline: Int64? = row["deadline"]
                 let rag: String? = row["rag"]
                 oldest = .init(
                     caseId: row["id"], rag: rag ?? "none", acceptedAt: Timestamp(epochMicroseconds: (row["accepted_at"] as Int64) * 1000),
-                    deadline: deadline.map { Timestamp(epochMicroseconds: $0 * 1000) })
+                    deadline: deadline.map { Timestamp(epochMicroseconds: $0 * 1000) }, stage: row["stage"])
             }
             var today: [String: Int] = [:]
             for row in try Row.fetchAll(

@@ -9,9 +9,13 @@ struct ReloadCommand: ParsableCommand {
         commandName: "reload",
         abstract: "Make mashd re-read its config and model; wait until it has, or has refused.",
         discussion: """
-            mashd re-reads the config file and the model file it was started with. Both must be \
-            valid: otherwise the reload is refused, the reason is printed here and logged, and the \
-            running configuration goes on unchanged. The same happens on SIGHUP.
+            mashd re-reads the config file and the model file it was started with. A reload \
+            takes the timescales, the model and the permissions; every other setting (sockets, \
+            limits, workers, log level, metrics, agencies) is read only at start. The reload is \
+            refused when a file is invalid, when one of those start-only settings changed, or \
+            when the config file mashd started with has gone (an empty file gives the \
+            defaults): the reason is printed here and logged, and the running configuration \
+            goes on unchanged. The same happens on SIGHUP.
 
             EXIT STATUS
               0  reloaded

@@ -30,7 +30,7 @@ struct SendCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("NDJSON files to send; - or none for standard input.", valueName: "FILE"))
     var files: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The intake socket (default: $MASHD_SOCKET, else /var/lib/mashd/intake.sock).", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("The intake socket (default: $MASHD_SOCKET, else /run/mashd/intake.sock, the packaged mashd.socket's, if it exists, else /var/lib/mashd/intake.sock).", valueName: "PATH"))
     var socket: String?
 
     @Flag(name: .long, help: "Print every reply line to standard output as it arrives.")
@@ -40,7 +40,9 @@ struct SendCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let socketPath = socket ?? ProcessInfo.processInfo.environment["MASHD_SOCKET"] ?? (DaemonOptions.defaultStateDirectory + "/intake.sock")
+        let packaged = "/run/mashd/intake.sock"
+        let socketPath = socket ?? ProcessInfo.processInfo.environment["MASHD_SOCKET"]
+            ?? (FileManager.default.fileExists(atPath: packaged) ? packaged : DaemonOptions.defaultStateDirectory + "/intake.sock")
         var lines: [[UInt8]] = []
         var origins: [(file: String, line: Int)] = []
         for file in files.isEmpty ? ["-"] : files {

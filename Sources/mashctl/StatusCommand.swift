@@ -115,7 +115,11 @@ struct StatusCommand: ParsableCommand {
         lines.append("waiting for research and decision: " + order.map { "\($0 == "none" ? "open case" : $0) \(waiting[$0] ?? 0)" }.joined(separator: ", "))
         if let o = s["oldestWaiting"] as? [String: Any] {
             let age = (s["oldestWaitingSeconds"] as? Int).map { " (\(Self.age(Int64($0))) ago)" } ?? ""
-            lines.append("oldest waiting: \(o["caseId"] ?? "?") (\(o["rag"] ?? "?")), accepted \(o["acceptedAt"] ?? "?")\(age), deadline \(o["deadline"] ?? "none")")
+            // A case not yet started has its deadline set when its research is requested,
+            // a moment after acceptance; a case that asks nobody has none.
+            let asks = ["red", "amber", "green"].contains(o["rag"] as? String ?? "")
+            let deadline = o["deadline"] ?? (asks && o["stage"] as? String == "new" ? "set when its research is requested" : "none")
+            lines.append("oldest waiting: \(o["caseId"] ?? "?") (\(o["rag"] ?? "?")), accepted \(o["acceptedAt"] ?? "?")\(age), deadline \(deadline)")
         } else {
             lines.append("oldest waiting: none")
         }

@@ -64,8 +64,12 @@ struct MashdCommand: AsyncParsableCommand {
                                     every line already read, then exit 0 (a peer
                                     that has not read its replies within 10 s is
                                     disconnected; its lines are kept)
-              SIGHUP                reload the config and the model; a bad file is
-                                    refused and the running configuration goes on
+              SIGHUP                reload the config and the model: the timescales,
+                                    the model and the permissions take effect; a bad
+                                    file, a change to any other setting (those are
+                                    read only at start), or a config file that has
+                                    gone is refused, and the running configuration
+                                    goes on
 
             EXIT STATUS
               0   stopped cleanly
@@ -88,7 +92,7 @@ struct MashdCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The state directory (default: $STATE_DIRECTORY, else /var/lib/mashd).", valueName: "DIR"))
     var stateDir: String?
 
-    @Option(name: .long, help: ArgumentHelp("The intake socket path (default: STATE/intake.sock).", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("The intake socket path (default: the config's [intake] socket, else $RUNTIME_DIRECTORY/intake.sock, else STATE/intake.sock).", valueName: "PATH"))
     var socket: String?
 
     @Option(name: .long, help: ArgumentHelp("A TOML config file (default: $CONFIGURATION_DIRECTORY/mashd.toml if it exists). Every key has a default; see README.md.", valueName: "FILE"))
@@ -125,6 +129,9 @@ struct MashdCommand: AsyncParsableCommand {
             if let model {
                 options.modelFile = model
                 options.modelFlag = model
+                if let configured = file.modelFile, configured != model {
+                    logger.notice("--model \(model) is used instead of the config's [model] file \(configured), at start and on reload")
+                }
             }
             try await Daemon.run(options, logger: logger)
         } catch let e as ConfigFile.Failure {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MASHClient
 import Testing
 
@@ -176,6 +177,12 @@ struct DaemonLifecycleTests {
         ("[intake]\nsokcet = \"/tmp/x\"\n", "intake.sokcet"),
         ("[nonsense]\n", "[nonsense]"),
         ("this is not toml\n", ":1:"),
+        ("[intake]\nsocket = \"\"\n", "intake.socket"),
+        ("[metrics]\nsocket = \"\"\n", "metrics.socket"),
+        ("[agencies]\nnames = [\"csc\", \"csc\", \"police\"]\n", "agencies.names"),
+        ("[metrics]\nlisten = \"10.0.0.1:9464\"\n", "metrics.listen"),
+        ("[metrics]\nlisten = \"[::1]\"\n", "metrics.listen"),
+        ("[timescales]\ngreen = \"0s\"\n", "timescales.green: must be a whole number above 0"),
     ])
     func anInvalidConfigStopsTheStartNamingTheKey(config: String, key: String) throws {
         let dir = Harness.temporaryDirectory("config")
@@ -184,6 +191,45 @@ struct DaemonLifecycleTests {
         let r = try Harness.run(Harness.mashd, ["--state-dir", dir + "/state", "--config", dir + "/mashd.toml"])
         #expect(r.status == 78)
         #expect(r.err.contains(key), "\(r.err)")
+    }
+
+    /// A reload takes the timescales, the model and the permissions. A change to anything
+    /// read only at start is refused by name, not reported as done and ignored; so is a config
+    /// file that has gone, which would otherwise put every setting back to the defaults.
+    @Test func aReloadRefusesWhatItCannotApply() throws {
+        let dir = Harness.temporaryDirectory("reload")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/conf", withIntermediateDirectories: true)
+        let config = dir + "/conf/mashd.toml"
+        try "[timescales]\nred = \"2h\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try Harness.start(dir, environment: ["CONFIGURATION_DIRECTORY": dir + "/conf"])
+        let state = dir + "/state"
+        func status() throws -> String { try Harness.run(Harness.mashctl, ["status", "--state-dir", state]).out }
+        var shown = try status()
+        #expect(shown.contains("timescales.red: 4h -> 2h"), "\(shown)")
+
+        try "[timescales]\nred = \"1h\"\n[intake]\nmax_line_bytes = 2048\n[log]\nlevel = \"debug\"\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let refused = try Harness.run(Harness.mashctl, ["reload", "--state-dir", state])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("intake.max_line_bytes, log.level cannot change on reload"), "\(refused.err)")
+        shown = try status()
+        #expect(shown.contains("timescales.red: 4h -> 2h"), "the refused reload changed the timescales: \(shown)")
+        // The running limit is still 1 MiB.
+        let long = Harness.merlin("LONG").replacingOccurrences(of: "\"circumstances\":\"", with: "\"circumstances\":\"" + String(repeating: "x", count: 3000))
+        #expect(try Harness.send([long], to: daemon.socketPath).first?.ok == true)
+
+        try "[timescales]\nred = \"1h\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try Harness.run(Harness.mashctl, ["reload", "--state-dir", state]).status == 0)
+        shown = try status()
+        #expect(shown.contains("timescales.red: 4h -> 1h"), "\(shown)")
+
+        try FileManager.default.removeItem(atPath: config)
+        let gone = try Harness.run(Harness.mashctl, ["reload", "--state-dir", state])
+        #expect(gone.status == 1 && gone.err.contains("not there any more"), "\(gone.err)")
+        shown = try status()
+        #expect(shown.contains("timescales.red: 4h -> 1h"), "\(shown)")
+        #expect(daemon.stop() == 0)
     }
 
     @Test func anEmptyConfigUsesTheDefaultsAndOutboxesAreMade() throws {
@@ -229,6 +275,14 @@ struct DaemonLifecycleTests {
         #expect(down.status == 3)
         #expect(down.out.contains("mashd: NOT RUNNING (figures read from the store)"), "\(down.out)")
         #expect(down.out.contains("amber 1"), "\(down.out)")
+        #expect(down.out.contains("oldest waiting: 100-01W (amber)") && down.out.contains(", deadline 20"), "\(down.out)")
+        // A case screened but not yet started (mashd stopped in between) has no deadline yet:
+        // status says when it gets one, not "none".
+        try DatabaseQueue(path: dir + "/state/mashd.sqlite").write { db in
+            try db.execute(sql: "UPDATE cases SET stage = 'new', deadline = NULL")
+        }
+        let unstarted = try Harness.run(Harness.mashctl, ["status", "--state-dir", dir + "/state"])
+        #expect(unstarted.out.contains("deadline set when its research is requested"), "\(unstarted.out)")
     }
 
     /// A metrics address already in use once left mashd spinning a core, deaf to SIGTERM and
