@@ -6,6 +6,10 @@ import MASHCore
 /// made durable, renamed into `new/` under its id, and `new/` is fsynced, so a collector never
 /// sees a partial file and a delivered product survives a power cut. Batches share the
 /// expensive part: one `syncfs` for all files of a batch, one fsync per directory touched.
+/// Staging (`tmp/`, durable) and publishing (the rename) are separate steps, so that the
+/// engine can record between them which products are about to be published: after a crash,
+/// a recorded product that is in none of `tmp/`, `new/` or `cur/` was published and then
+/// claimed and deleted by its collector, and is not written again.
 public final class Outbox: Sendable {
     public let root: String
 
@@ -36,11 +40,20 @@ public final class Outbox: Sendable {
         return claimed.first { $0.hasPrefix(id + ":") }.map { dir + "/cur/" + $0 }
     }
 
-    /// Delivers `products`. With `skipDelivered`, a product already in `new/` or `cur/` (a
-    /// collector may have claimed it, with `:2,FLAGS`) is left alone: after a crash, a product
-    /// is rebuilt under the same id and must not arrive twice. Returns the ids delivered now.
+    /// Delivers `products`: `stage`, then `publish`. With `skipDelivered`, a product already in
+    /// `new/` or `cur/` is left alone. Returns the ids delivered now.
     @discardableResult
     public func deliver(_ products: [Product], skipDelivered: Bool, sync: Sync = .filesystem) throws(Failure) -> [String] {
+        let staged = try stage(products, skipDelivered: skipDelivered, sync: sync)
+        try publish(staged)
+        return staged.map(\.id)
+    }
+
+    /// Writes `products` in `tmp/` and makes them durable; nothing is visible to a collector
+    /// yet. With `skipDelivered`, a product already in `new/` or `cur/` (a collector may have
+    /// claimed it, with `:2,FLAGS`) is left out: after a crash, a product is rebuilt under the
+    /// same id and must not arrive twice. Returns the products staged.
+    public func stage(_ products: [Product], skipDelivered: Bool, sync: Sync = .filesystem) throws(Failure) -> [Product] {
         guard !products.isEmpty else { return [] }
         var pending = products
         if skipDelivered {
@@ -56,7 +69,6 @@ public final class Outbox: Sendable {
             }
         }
         guard !pending.isEmpty else { return [] }
-        // 1. Write every file in tmp/.
         var syncDescriptor: CInt = -1
         defer { if syncDescriptor >= 0 { close(syncDescriptor) } }
         for p in pending {
@@ -75,7 +87,6 @@ public final class Outbox: Sendable {
                 written += n
             }
             if sync == .eachFile {
-                // 2. Make it durable.
                 let synced = fdatasync(fd) == 0
                 let f = synced ? nil : failure("cannot fsync \(path)")
                 close(fd)
@@ -86,26 +97,55 @@ public final class Outbox: Sendable {
                 close(fd)
             }
         }
-        // 2. Make them durable: one syncfs for the batch.
+        // One syncfs for the batch.
         if sync == .filesystem {
             guard mashd_syncfs(syncDescriptor) == 0 else { throw failure("syncfs on \(root)") }
         }
-        // 3. Rename into new/, then 4. fsync each new/ once.
+        return pending
+    }
+
+    /// Renames staged products from `tmp/` into `new/`, then fsyncs each `new/` once.
+    public func publish(_ products: [Product]) throws(Failure) {
         var touched = Set<String>()
-        for p in pending {
+        for p in products {
             let dir = directory(p.recipient)
             guard rename(dir + "/tmp/" + p.id, dir + "/new/" + p.id) == 0 else {
                 throw failure("cannot rename \(dir)/tmp/\(p.id) into new/")
             }
             touched.insert(dir + "/new")
         }
-        for dir in touched {
+        try syncDirectories(touched)
+    }
+
+    /// Finishes products staged by an earlier attempt that may not have been published (the
+    /// store recorded them as staged; mashd crashed or a step failed after). One still in
+    /// `tmp/` is published now. One that is not there was published: it is in `new/`, in
+    /// `cur/`, or a collector has claimed and deleted it, and it must not be written again.
+    /// Returns the ids published now.
+    @discardableResult
+    public func finishStaged(_ staged: [(id: String, recipient: Agency)]) throws(Failure) -> [String] {
+        var touched = Set<String>()
+        var published: [String] = []
+        for s in staged {
+            let dir = directory(s.recipient)
+            guard access(dir + "/tmp/" + s.id, F_OK) == 0, access(dir + "/new/" + s.id, F_OK) != 0 else { continue }
+            guard rename(dir + "/tmp/" + s.id, dir + "/new/" + s.id) == 0 else {
+                throw failure("cannot rename \(dir)/tmp/\(s.id) into new/")
+            }
+            touched.insert(dir + "/new")
+            published.append(s.id)
+        }
+        try syncDirectories(touched)
+        return published
+    }
+
+    private func syncDirectories(_ directories: Set<String>) throws(Failure) {
+        for dir in directories {
             let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { throw failure("cannot open \(dir)") }
             defer { close(fd) }
             guard fsync(fd) == 0 else { throw failure("cannot fsync \(dir)") }
         }
-        return pending.map(\.id)
     }
 
     private func failure(_ what: String) -> Failure {

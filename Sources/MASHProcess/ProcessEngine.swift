@@ -60,6 +60,9 @@ public final class ProcessEngine: Service, Sendable {
     let watch = ResearchWatch()
     /// Cases whose products may already be partly in outboxes (after a crash or a failed step).
     private let uncertain = LockedSet()
+    /// Products staged and recorded as such but not yet recorded as delivered: published, or
+    /// about to be (`Outbox.finishStaged`).
+    private let staged = LockedStrings()
     /// What intake knew of cases not yet started: starting them reads nothing back.
     private let recent = RecentCases(capacity: 50_000)
 
@@ -91,6 +94,7 @@ public final class ProcessEngine: Service, Sendable {
     public func recover() async throws -> (queued: Int, researching: Int) {
         let r = try await store.recovery()
         uncertain.insert(r.uncertain)
+        staged.insert(try await store.stagedProducts().map(\.id))
         let now = clock()
         watchingSince.withLockedValue { $0 = now }
         var items = r.items
@@ -271,12 +275,12 @@ public final class ProcessEngine: Service, Sendable {
             starts[i].products = products
         }
 
-        // Start products: mark the cases first, so a crash mid-delivery is known.
-        try await store.markDelivering(starts.map(\.sequence), priority: priority)
         var sure: [Product] = [], unsure: [Product] = []
         var decidedProducts: [(sequence: Int64, products: [Product])] = []
+        var caseOf: [String: Int64] = [:]
         for s in starts {
             if uncertain.contains(s.sequence) { unsure += s.products } else { sure += s.products }
+            for p in s.products { caseOf[p.id] = s.sequence }
         }
         for (c, d) in toDispatch {
             var facts = c.facts
@@ -284,19 +288,36 @@ public final class ProcessEngine: Service, Sendable {
             let products = ProductBuilder.decisionProducts(facts, decision: d, model: m.model)
             decidedProducts.append((c.sequence, products))
             if uncertain.contains(c.sequence) { unsure += products } else { sure += products }
+            for p in products { caseOf[p.id] = c.sequence }
         }
-        // Urgent products first: they are the ones someone is waiting for.
+        // Products an earlier attempt staged and recorded may be out already, even if their
+        // collector has taken them away: they are finished, never written again.
+        let earlier = unsure.filter { staged.contains($0.id) }.map { (id: $0.id, recipient: $0.recipient) }
+        let fresh = unsure.filter { !staged.contains($0.id) }
         let outbox = self.outbox
-        let (sureProducts, unsureProducts) = (sure, unsure)
         let urgent = priority == .urgent
-        try await (urgent ? urgentBlocking : blocking).runIfActive {
+        let pool = urgent ? urgentBlocking : blocking
+        // 1. Stage: every file written in tmp/ and durable, nothing visible yet. Red work syncs
+        // its own files only: a syncfs would also wait for every dirty page of the Green work
+        // and the store, and a Red case's wait would grow with them.
+        let (first, rest) = (sure.filter { $0.kind == .urgentStrategy }, sure.filter { $0.kind != .urgentStrategy })
+        let stagedNow = try await pool.runIfActive { () throws -> [[Product]] in
             if !urgent { BackgroundPriority.lowerCurrentThread() }
-            // Red work syncs its own files only: a syncfs would also wait for every dirty page
-            // of the Green work and the store, and a Red case's wait would grow with them.
             let sync: Outbox.Sync = urgent ? .eachFile : .filesystem
-            try outbox.deliver(sureProducts.filter { $0.kind == .urgentStrategy }, skipDelivered: false, sync: sync)
-            try outbox.deliver(sureProducts.filter { $0.kind != .urgentStrategy }, skipDelivered: false, sync: sync)
-            try outbox.deliver(unsureProducts, skipDelivered: true, sync: sync)
+            try outbox.finishStaged(earlier)
+            return [
+                try outbox.stage(first, skipDelivered: false, sync: sync), try outbox.stage(rest, skipDelivered: false, sync: sync),
+                try outbox.stage(fresh, skipDelivered: true, sync: sync),
+            ]
+        }
+        // 2. Record the started cases as delivering and what was staged, so that a crash from
+        // here on is known, and a product published and then taken away is not written again.
+        let toPublish = stagedNow.flatMap { $0 }
+        try await store.markDelivering(starts.map(\.sequence), staged: toPublish.map { (caseOf[$0.id]!, $0) }, priority: priority)
+        staged.insert(toPublish.map(\.id))
+        // 3. Publish, urgent products first: they are the ones someone is waiting for.
+        try await pool.runIfActive {
+            for group in stagedNow { try outbox.publish(group) }
         }
         if configuration.crashAfterDelivery > 0, Double.random(in: 0..<1) < configuration.crashAfterDelivery {
             logger.critical(
@@ -307,6 +328,7 @@ public final class ProcessEngine: Service, Sendable {
 
         let answered = try await store.recordDelivered(started: starts, decided: decidedProducts, at: clock(), priority: priority)
         uncertain.remove(starts.map(\.sequence) + decidedProducts.map(\.sequence))
+        staged.remove(Array(caseOf.keys))
 
         // Research now under watch; already complete or due: decide next.
         var next: [WorkItem] = []
@@ -366,6 +388,14 @@ final class RecentCases: Sendable {
 
 extension UInt64 {
     var asInt64: Int64 { Int64(self) }
+}
+
+/// A set of product ids shared between workers.
+final class LockedStrings: Sendable {
+    private let box = NIOLockedValueBox(Set<String>())
+    func insert(_ s: [String]) { box.withLockedValue { $0.formUnion(s) } }
+    func contains(_ x: String) -> Bool { box.withLockedValue { $0.contains(x) } }
+    func remove(_ xs: [String]) { box.withLockedValue { for x in xs { $0.remove(x) } } }
 }
 
 /// A set of case sequences shared between workers.

@@ -141,11 +141,28 @@ extension CaseStore {
 
     /// Marks cases whose start products are about to be delivered, so that after a crash
     /// their products are checked against the outboxes before being written again.
-    public func markDelivering(_ sequences: [Int64], priority: WritePriority) async throws {
-        guard !sequences.isEmpty else { return }
+    /// Products staged and not yet recorded as delivered: a crash came between.
+    public func stagedProducts() async throws -> [(sequence: Int64, id: String, recipient: Agency)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT case_seq, id, recipient FROM staged_products").map { row in
+                (row[0], row[1], Agency(row[2] as String))
+            }
+        }
+    }
+
+    /// Just before products are published, in one transaction: marks the started cases as
+    /// delivering, and records the products staged in their outboxes' `tmp/` (durable there).
+    /// From then on a crash leaves the cases uncertain and the staged products counted as
+    /// possibly out, even once a collector has claimed and deleted them.
+    public func markDelivering(
+        _ sequences: [Int64], staged: [(sequence: Int64, product: Product)], priority: WritePriority
+    ) async throws {
+        guard !sequences.isEmpty || !staged.isEmpty else { return }
         try await write(priority.gate) { db in
             let mark = try db.cachedStatement(sql: "UPDATE cases SET dispatched = -1 WHERE seq = ? AND stage = 'new'")
             for s in sequences { try mark.execute(arguments: [s]) }
+            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO staged_products (id, case_seq, recipient) VALUES (?, ?, ?)")
+            for (seq, p) in staged { try insert.execute(arguments: [p.id, seq, p.recipient.name]) }
         }
     }
 
@@ -236,6 +253,8 @@ extension CaseStore {
         let insert = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO products (id, case_seq, kind, recipient, delivered_at) VALUES (?, ?, ?, ?, ?)")
         for p in products { try insert.execute(arguments: [p.id, seq, p.kind.rawValue, p.recipient.name, at.epochMilliseconds]) }
+        // Recorded: no longer only staged (any staged product of this case is settled now).
+        if let seq { try db.cachedStatement(sql: "DELETE FROM staged_products WHERE case_seq = ?").execute(arguments: [seq]) }
     }
 
     /// Records delivered products in one transaction: research started (stage researching,

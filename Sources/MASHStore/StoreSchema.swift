@@ -135,6 +135,21 @@ enum StoreSchema {
                 try insert.execute(arguments: [composed, at, seq, child])
             }
         }
+        m.registerMigration("v5-staged-products") { db in
+            // Products written and made durable in an outbox's tmp/ and about to be renamed
+            // into new/. A row lives from just before the rename until the products are
+            // recorded; after a crash it says the product may be out already, even when its
+            // collector has claimed and deleted it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE staged_products (
+                        id TEXT PRIMARY KEY,
+                        case_seq INTEGER NOT NULL REFERENCES cases(seq),
+                        recipient TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX staged_products_by_case ON staged_products(case_seq);
+                    """)
+        }
         return m
     }
 }

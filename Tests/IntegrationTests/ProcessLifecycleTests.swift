@@ -1,5 +1,7 @@
 import Foundation
 import MASHClient
+import MASHCore
+import MASHStore
 import Testing
 
 /// The process over time: answers that come late or unasked, the repeat rule across streams,
@@ -72,6 +74,47 @@ struct ProcessLifecycleTests {
         #expect(csc.json["history"] == nil, "the history is a fact about the subject, under subject")
         let history = ((csc.json["subject"] as? [String: Any])?["history"] as? [[String: Any]])?.compactMap { $0["caseId"] as? String }
         #expect(history == [r2.id!, r1.id!])
+    }
+
+    /// mashd dies right after publishing a case's research requests, before recording them.
+    /// While it is down, each agency's collector claims its request and deletes it. The
+    /// restarted mashd must not write them again: they were delivered.
+    @Test func aProductTakenAwayWhileMashdWasDownIsNotWrittenAgain() throws {
+        let dir = Harness.temporaryDirectory("taken")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let crashing = try Harness.start(dir, environment: ["MASHD_TEST_CRASH_AFTER_DELIVERY": "1"])
+        _ = try? Harness.send([Harness.laExample], to: crashing.socketPath)
+        crashing.process.waitUntilExit()
+        #expect(crashing.process.terminationStatus == 86, "mashd did not stop at the crash point")
+        let outbox = dir + "/state/outbox"
+        var taken: [String] = []
+        for agency in try FileManager.default.contentsOfDirectory(atPath: outbox) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: "\(outbox)/\(agency)/new") where name.hasPrefix("100-01W.") {
+                let claimed = "\(outbox)/\(agency)/cur/\(name):2,S"
+                #expect(rename("\(outbox)/\(agency)/new/\(name)", claimed) == 0)
+                #expect(unlink(claimed) == 0)
+                taken.append(name)
+            }
+        }
+        #expect(taken.sorted() == ["education", "health", "housing", "police"].map { "100-01W.research-request.\($0)" }, "\(taken)")
+
+        let daemon = try Harness.start(dir)
+        defer { daemon.stop() }
+        let store = try CaseStore(readingAt: dir + "/state/mashd.sqlite")
+        var record = try store.caseRecord(CaseID("100-01W")!)
+        for _ in 0..<100 where record?.stage != .researching {
+            usleep(50_000)
+            record = try store.caseRecord(CaseID("100-01W")!)
+        }
+        #expect(record?.stage == .researching, "the case did not go on after the restart")
+        #expect(Set(record?.products.map(\.id) ?? []) == Set(taken), "the products were not recorded as delivered")
+        var again: [String] = []
+        for agency in try FileManager.default.contentsOfDirectory(atPath: outbox) {
+            for sub in ["new", "tmp"] {
+                again += try FileManager.default.contentsOfDirectory(atPath: "\(outbox)/\(agency)/\(sub)").filter { $0.hasPrefix("100-01W.") }
+            }
+        }
+        #expect(again.isEmpty, "written again: \(again)")
     }
 
     @Test func aDeadlineThatPassedWhileMashdWasDownFiresAtStartAndIsEscalatedAsLate() throws {

@@ -191,7 +191,7 @@ struct CaseStoreTests {
         let migrations = try await DatabaseQueue(path: dir + "/mashd.sqlite").read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1-intake", "v2-process", "v3-child-keys", "v4-nfc-name-keys"])
+        #expect(migrations == ["v1-intake", "v2-process", "v3-child-keys", "v4-nfc-name-keys", "v5-staged-products"])
     }
 
     /// The in-memory index that lets intake skip reads is rebuilt from the disk: after a
