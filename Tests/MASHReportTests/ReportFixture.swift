@@ -40,12 +40,18 @@ enum ReportFixture {
 
     /// Makes the store in a new temporary state directory and returns the directory.
     static func make() throws -> String {
+        let (dir, q) = try emptyStore()
+        try q.write { db in try fill(db) }
+        return dir
+    }
+
+    /// An empty store (the real schema) in a new temporary state directory, for a test's own
+    /// history; the caller removes the directory.
+    static func emptyStore() throws -> (directory: String, queue: DatabaseQueue) {
         let dir = NSTemporaryDirectory() + "mashd-report-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         _ = try CaseStore(path: dir + "/mashd.sqlite")
-        let q = try DatabaseQueue(path: dir + "/mashd.sqlite")
-        try q.write { db in try fill(db) }
-        return dir
+        return (dir, try DatabaseQueue(path: dir + "/mashd.sqlite"))
     }
 
     static func addCase(

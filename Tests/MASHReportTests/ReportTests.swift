@@ -154,11 +154,8 @@ struct ReportTests {
 
     @Test("a case escalated as late because mashd was down at its deadline is late, however soon it was decided")
     func lateAfterRestart() throws {
-        let dir = NSTemporaryDirectory() + "mashd-report-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (dir, q) = try ReportFixture.emptyStore()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try CaseStore(path: dir + "/mashd.sqlite")
-        let q = try DatabaseQueue(path: dir + "/mashd.sqlite")
         try q.write { db in
             // Both decided 0.5 s after a 14:00 deadline: the first by the deadline's own timer
             // (on time), the second just after a restart at 14:00:00.3, mashd having been down
@@ -447,11 +444,8 @@ struct ReportTests {
     /// with police (her latest case) and Ben with the local authority. Notifications about
     /// them: the 4 cases, not Ann's 4 plus Ben's 3, in the total as in the sum of its parts.
     @Test func siblingsNamedTogetherCountEachNotificationOnce() throws {
-        let dir = NSTemporaryDirectory() + "mashd-report-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (dir, q) = try ReportFixture.emptyStore()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try CaseStore(path: dir + "/mashd.sqlite")
-        let q = try DatabaseQueue(path: dir + "/mashd.sqlite")
         try q.write { db in
             for (seq, day, children) in [(Int64(1), "03-02", ["A", "B"]), (2, "03-03", ["A", "B"]), (3, "03-04", ["A", "B"]), (4, "03-04", ["A"])] {
                 let at = "\(day) 1\(seq):00"
