@@ -43,11 +43,13 @@ public struct ConfigFile: Sendable {
         "metrics": ["socket", "listen", "enabled"],
     ]
 
+    /// The keys a reload applies; the agencies are compared apart, as the list in effect, and
+    /// `[permissions]` is reloaded whole. Every other key in `known` is read only at start.
+    static let reloadable: Set<String> = ["model.file", "timescales.red", "timescales.amber", "timescales.green", "agencies.names"]
+
     /// The settings mashd reads only at start (sockets, limits, workers, logging, metrics)
-    /// that differ between `self` and `other`, by key (the agencies are compared apart, as the
-    /// list in effect). A reload takes the
-    /// timescales, the model and the permissions; it refuses a change to any of these rather
-    /// than report success and run on without it.
+    /// that differ between `self` and `other`, by key. A reload refuses a change to any of
+    /// them rather than report success and run on without it.
     public func startOnlyDifferences(from other: ConfigFile) -> [String] {
         var keys: [String] = []
         func check<T: Equatable>(_ key: String, _ a: T, _ b: T) { if a != b { keys.append(key) } }

@@ -6,7 +6,8 @@ import NIOCore
 /// line costs no memory, and the next line is read normally. Blank lines (formats.md: empty, or
 /// white space only) yield nothing: they get no reply and are not counted. A byte order mark
 /// is not white space: a line holding one gets its reply (`mashctl send`, replay and explain
-/// count lines by the same rule, and pair replies with lines by it). A last line without its newline is framed at end of input.
+/// count lines by the same rule, and pair replies with lines by it). A last line without its
+/// newline is framed at end of input.
 struct LineFramer: ByteToMessageDecoder {
     typealias InboundOut = Frame
 

@@ -121,11 +121,8 @@ public final class Outbox: Sendable {
     /// store recorded them as staged; mashd crashed or a step failed after). One still in
     /// `tmp/` is published now. One that is not there was published: it is in `new/`, in
     /// `cur/`, or a collector has claimed and deleted it, and it must not be written again.
-    /// Returns the ids published now.
-    @discardableResult
-    public func finishStaged(_ staged: [(id: String, recipient: Agency)]) throws(Failure) -> [String] {
+    public func finishStaged(_ staged: [(id: String, recipient: Agency)]) throws(Failure) {
         var touched = Set<String>()
-        var published: [String] = []
         for s in staged {
             let dir = directory(s.recipient)
             guard access(dir + "/tmp/" + s.id, F_OK) == 0, access(dir + "/new/" + s.id, F_OK) != 0 else { continue }
@@ -133,10 +130,8 @@ public final class Outbox: Sendable {
                 throw failure("cannot rename \(dir)/tmp/\(s.id) into new/")
             }
             touched.insert(dir + "/new")
-            published.append(s.id)
         }
         try syncDirectories(touched)
-        return published
     }
 
     private func syncDirectories(_ directories: Set<String>) throws(Failure) {

@@ -94,7 +94,7 @@ public final class ProcessEngine: Service, Sendable {
     public func recover() async throws -> (queued: Int, researching: Int) {
         let r = try await store.recovery()
         uncertain.insert(r.uncertain)
-        staged.insert(try await store.stagedProducts().map(\.id))
+        staged.insert(try await store.stagedProductIDs())
         let now = clock()
         watchingSince.withLockedValue { $0 = now }
         var items = r.items

@@ -139,15 +139,9 @@ extension CaseStore {
         return out
     }
 
-    /// Marks cases whose start products are about to be delivered, so that after a crash
-    /// their products are checked against the outboxes before being written again.
-    /// Products staged and not yet recorded as delivered: a crash came between.
-    public func stagedProducts() async throws -> [(sequence: Int64, id: String, recipient: Agency)] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT case_seq, id, recipient FROM staged_products").map { row in
-                (row[0], row[1], Agency(row[2] as String))
-            }
-        }
+    /// The ids of products staged and not yet recorded as delivered: a crash came between.
+    public func stagedProductIDs() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM staged_products") }
     }
 
     /// Just before products are published, in one transaction: marks the started cases as

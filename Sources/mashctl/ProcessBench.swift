@@ -69,8 +69,8 @@ struct ProcessBench: ParsableCommand {
         var finished = Date()
         while true {
             // Two counts over the store's partial indexes of unfinished cases: one query with
-            // OR scans the whole table, and polling that took a third of the machine from the
-            // daemon being measured.
+            // OR scans the whole table, and polling that took about 30% of a profile's samples
+            // on the machine running the daemon being measured.
             let left = try db.read {
                 try Int.fetchOne(
                     $0,
