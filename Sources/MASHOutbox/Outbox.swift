@@ -18,8 +18,9 @@ public final class Outbox: Sendable {
         /// One `syncfs` for the whole batch: the cheapest per file, but it also waits for
         /// every other dirty page on the filesystem (the store's, other batches').
         case filesystem
-        /// One `fdatasync` per file: its cost is the batch's own data only, so urgent work
-        /// is not held up by whatever else is waiting to be written.
+        /// One `fdatasync` per file and one fsync per `tmp/` touched: its cost is the batch's
+        /// own data only, so urgent work is not held up by whatever else is waiting to be
+        /// written.
         case eachFile
     }
 
@@ -27,7 +28,15 @@ public final class Outbox: Sendable {
         public let description: String
     }
 
-    public init(root: String) { self.root = root }
+    /// Told of each directory fsynced, for tests of the write sequence.
+    private let directorySynced: (@Sendable (String) -> Void)?
+
+    public convenience init(root: String) { self.init(root: root, directorySynced: nil) }
+
+    init(root: String, directorySynced: (@Sendable (String) -> Void)?) {
+        self.root = root
+        self.directorySynced = directorySynced
+    }
 
     public func directory(_ agency: Agency) -> String { root + "/" + agency.name }
 
@@ -71,8 +80,10 @@ public final class Outbox: Sendable {
         guard !pending.isEmpty else { return [] }
         var syncDescriptor: CInt = -1
         defer { if syncDescriptor >= 0 { close(syncDescriptor) } }
+        var tmpDirectories = Set<String>()
         for p in pending {
             let path = directory(p.recipient) + "/tmp/" + p.id
+            tmpDirectories.insert(directory(p.recipient) + "/tmp")
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
             guard fd >= 0 else { throw failure("cannot create \(path)") }
             var written = 0
@@ -97,9 +108,15 @@ public final class Outbox: Sendable {
                 close(fd)
             }
         }
-        // One syncfs for the batch.
-        if sync == .filesystem {
+        switch sync {
+        case .filesystem:
+            // One syncfs for the batch: the files and their names in tmp/.
             guard mashd_syncfs(syncDescriptor) == 0 else { throw failure("syncfs on \(root)") }
+        case .eachFile:
+            // A file's fdatasync does not make its name durable. A product recorded as staged
+            // and then not found in tmp/ is taken to be published (`finishStaged`), so a name
+            // lost in a power cut would be a product lost.
+            try syncDirectories(tmpDirectories)
         }
         return pending
     }
@@ -140,6 +157,7 @@ public final class Outbox: Sendable {
             guard fd >= 0 else { throw failure("cannot open \(dir)") }
             defer { close(fd) }
             guard fsync(fd) == 0 else { throw failure("cannot fsync \(dir)") }
+            directorySynced?(dir)
         }
     }
 

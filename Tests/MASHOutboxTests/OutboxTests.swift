@@ -1,6 +1,6 @@
 import Foundation
 import MASHCore
-import MASHOutbox
+@testable import MASHOutbox
 import Testing
 
 /// The Maildir promises, for both ways of making a batch durable: every product ends in
@@ -57,5 +57,27 @@ struct OutboxTests {
         #expect(again == [c.id])
         #expect(try files("police", "new") == [a.id, c.id].sorted())
         #expect(try files("police", "cur") == ["\(b.id):2,S"])
+    }
+
+    /// Directories fsynced, in order.
+    final class SyncLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var dirs: [String] = []
+        func add(_ d: String) { lock.withLock { dirs.append(d) } }
+        var all: [String] { lock.withLock { dirs } }
+    }
+
+    @Test func stagingFileByFileAlsoMakesTheNamesInTmpDurable() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let log = SyncLog()
+        let outbox = Outbox(root: root, directorySynced: log.add)
+        // A product recorded as staged and not found in tmp/ counts as published, so its name
+        // in tmp/ must survive a power cut before it is recorded.
+        _ = try outbox.stage([product(1, .police), product(1, .health), product(2, .police)], skipDelivered: false, sync: .eachFile)
+        #expect(Set(log.all) == ["\(root)/police/tmp", "\(root)/health/tmp"])
+        #expect(log.all.count == 2)
+        // syncfs makes the whole filesystem durable, names and all.
+        _ = try outbox.stage([product(3, .police)], skipDelivered: false, sync: .filesystem)
+        #expect(log.all.count == 2)
     }
 }
