@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .target(
             name: "MASHIntake",
@@ -156,7 +157,11 @@ let package = Package(
             path: "adapters/research/Tests", exclude: ["Fixtures"]),
         .testTarget(
             name: "MASHStoreTests",
-            dependencies: ["MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "MASHIntakeTests", dependencies: ["MASHIntake"]),
         .testTarget(name: "MASHOutboxTests", dependencies: ["MASHOutbox", "MASHCore"]),
         .testTarget(
             name: "MASHDaemonTests",

@@ -237,8 +237,10 @@ public enum Daemon {
             healthy: { engine.isHealthy(within: watchdogWindow) && committer.isHealthy(within: watchdogWindow) },
             reload: { _ = await reloader.reload(status: { await status().line }) })
 
+        // First started, last stopped: it checkpoints for as long as anything writes.
+        let checkpointer = try StoreCheckpointer(store: store, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: engine), .init(service: committer), .init(service: intake), .init(service: control),
+            .init(service: checkpointer), .init(service: engine), .init(service: committer), .init(service: intake), .init(service: control),
         ]
         if let endpoint = metricsEndpoint {
             services.append(
@@ -287,6 +289,7 @@ extension Daemon {
     /// The name an operator knows a part by, for the error when it stops on its own.
     static func partName(_ service: any Service) -> String {
         switch service {
+        case is StoreCheckpointer: return "store checkpointer"
         case is ProcessEngine: return "process engine"
         case is IntakeCommitter: return "intake committer"
         case is IntakeServer: return "intake server"

@@ -67,16 +67,54 @@ public final class IntakeCommitter: Service, Sendable {
         waiter?.resume()
     }
 
+    /// What a commit produced, for the completer.
+    struct Committed: Sendable {
+        var batch: [Pending]
+        var outcomes: [CommitOutcome]
+        var events: [IntakeEvent]
+    }
+
     public func run() async throws {
         await withGracefulShutdownHandler {
-            while let batch = await nextBatch() {
-                let result = await store.commitWithEvents(batch.map(\.line), acceptedAt: clock(), model: model.value.screening)
-                for (p, o) in zip(batch, result.outcomes) { p.promise.succeed(o) }
-                lastCommit.withLockedValue { $0 = .now }
-                onCommit(result.events)
+            // Answering a group's lines and telling the engine of it overlap the next group's
+            // commit: the store's writer is the one serial step, so nothing else waits in it.
+            // One completer keeps the groups in commit order. The handoff is bounded by the
+            // lines in flight (no connection reads more until its replies are written), and it
+            // ignores cancellation: every group committed is answered before `run` returns.
+            let committed = Handoff<Committed>()
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while let c = await committed.next() {
+                        Self.complete(c.batch, c.outcomes)
+                        self.lastCommit.withLockedValue { $0 = .now }
+                        self.onCommit(c.events)
+                    }
+                }
+                while let batch = await nextBatch() {
+                    let result = await store.commitWithEvents(batch.map(\.line), acceptedAt: clock(), model: model.value.screening)
+                    committed.put(Committed(batch: batch, outcomes: result.outcomes, events: result.events))
+                }
+                committed.finish()
             }
         } onGracefulShutdown: {
             self.stop()
+        }
+    }
+
+    /// Completes each line's promise on its connection's event loop, one task per loop: a
+    /// promise completed from this thread would post a task and wake its loop once per line,
+    /// thousands of times for one commit.
+    static func complete(_ batch: [Pending], _ outcomes: [CommitOutcome]) {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, items: [(EventLoopPromise<CommitOutcome>, CommitOutcome)])] = [:]
+        for (p, o) in zip(batch, outcomes) {
+            let loop = p.promise.futureResult.eventLoop
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].items.append((p.promise, o))
+        }
+        for (_, group) in byLoop {
+            let items = group.items
+            group.loop.execute {
+                for (promise, outcome) in items { promise.succeed(outcome) }
+            }
         }
     }
 

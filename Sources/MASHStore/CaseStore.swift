@@ -58,6 +58,22 @@ public final class CaseStore: Sendable {
         index = try pool.read { try IntakeIndex($0) }
     }
 
+    /// The writer's own automatic checkpoint when a `StoreCheckpointer` runs beside it: a
+    /// backstop, 40 MB of log, well above what the checkpointer lets build up.
+    public static let backstopCheckpointPages = 10_000
+
+    /// A connection of its own for `StoreCheckpointer`, and the writer's automatic checkpoint
+    /// raised to the backstop.
+    func checkpointConnection() throws -> DatabaseQueue {
+        var config = Configuration()
+        config.label = "mashd.store.checkpoint"
+        let connection = try DatabaseQueue(path: path, configuration: config)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.backstopCheckpointPages)")
+        }
+        return connection
+    }
+
     /// Opens an existing store for reading only, for `mashctl` while the daemon runs or not.
     public init(readingAt path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -173,4 +189,3 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
 }
-

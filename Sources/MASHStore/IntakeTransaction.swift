@@ -15,6 +15,12 @@ struct IntakeTransaction {
     var nextSequence: Int64
     /// What the process engine must hear of this group once it has committed.
     var events: [IntakeEvent] = []
+    /// Prepared once per group: a group is thousands of lines, and binding through GRDB's
+    /// argument arrays boxes every value first.
+    let insertCase: BulkInsert
+    let insertKey: BulkInsert
+    let findDuplicate: Statement
+    let findEarlier: Statement
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -29,6 +35,17 @@ struct IntakeTransaction {
         self.model = model
         self.modelJSON = String(decoding: try Self.encoder.encode(model.identity), as: UTF8.self)
         nextSequence = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM cases") ?? 0) + 1
+        insertCase = try BulkInsert(
+            db,
+            sql: """
+                INSERT INTO cases (seq, id, format, source_ref, stream, authority, notified_at, accepted_at,
+                                   route, level, rag, screening, model, warnings, line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        insertKey = try BulkInsert(db, sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
+        findDuplicate = try db.cachedStatement(sql: "SELECT id, rag, route FROM cases WHERE format = ? AND source_ref = ?")
+        findEarlier = try db.cachedStatement(
+            sql: "SELECT case_seq FROM child_keys WHERE key = ? AND notified_at BETWEEN ? AND ? LIMIT ?")
     }
 
     mutating func accept(_ prepared: IntakeLine) throws -> CommitOutcome {
@@ -41,8 +58,7 @@ struct IntakeTransaction {
     mutating func accept(_ n: MASHNotification, _ prepared: IntakeLine) throws -> CommitOutcome {
         let line = prepared.line
         if index.mayHave(reference: n.sourceReference, format: line.format), let first = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, rag, route FROM cases WHERE format = ? AND source_ref = ?"),
-            arguments: [line.format, n.sourceReference])
+            findDuplicate, arguments: [line.format, n.sourceReference])
         {
             let rag: String? = first["rag"]
             return .accepted(
@@ -55,28 +71,37 @@ struct IntakeTransaction {
         nextSequence += 1
         let id = CaseID(sequence: UInt64(seq))
         let warnings = line.decoded.warnings
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO cases (seq, id, format, source_ref, stream, authority, notified_at, accepted_at,
-                                   route, level, rag, screening, model, warnings, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            seq, id.text, line.format, n.sourceReference, n.stream.rawValue, n.authority.gss,
-            n.time.epochMilliseconds, acceptedAt.epochMilliseconds, screening.route.rawValue, screening.level,
-            screening.rag?.rawValue, screening.storedJSON, modelJSON, prepared.warningsJSON, line.text,
-        ])
+        try insertCase.insert { r in
+            r.int(seq)
+            r.text(id.text)
+            r.text(line.format)
+            r.text(n.sourceReference)
+            r.text(n.stream.rawValue)
+            r.text(n.authority.gss)
+            r.int(n.time.epochMilliseconds)
+            r.int(acceptedAt.epochMilliseconds)
+            r.text(screening.route.rawValue)
+            r.int(screening.level)
+            r.text(screening.rag?.rawValue)
+            r.text(screening.storedJSON)
+            r.text(modelJSON)
+            r.text(prepared.warningsJSON)
+            r.text(line.text)
+        }
         events.append(
             .newCase(
                 WorkItem(sequence: seq, step: .start, rag: screening.rag, due: acceptedAt),
                 CaseFacts(caseId: id, notification: n, screening: screening, screeningModel: model.identity, acceptedAt: acceptedAt, deadline: nil)))
         index.add(reference: n.sourceReference, format: line.format, keys: prepared.childKeys.joined())
-        let insertKey = try db.cachedStatement(
-            sql: "INSERT INTO child_keys (key, notified_at, case_seq, child) VALUES (?, ?, ?, ?)")
         var seen = Set<String>()
         for (child, keys) in prepared.childKeys.enumerated() {
             for key in keys where seen.insert(key).inserted {
-                try insertKey.execute(arguments: [key, n.time.epochMilliseconds, seq, child])
+                try insertKey.insert { r in
+                    r.text(key)
+                    r.int(n.time.epochMilliseconds)
+                    r.int(seq)
+                    r.int(child)
+                }
             }
         }
         return .accepted(
@@ -91,8 +116,7 @@ struct IntakeTransaction {
         let upper = n.time.epochMilliseconds
         let lower = upper - Int64(model.model.repeatRule.windowDays) * 86_400_000
         let limit = model.model.repeatRule.earlierNotifications
-        let find = try db.cachedStatement(
-            sql: "SELECT case_seq FROM child_keys WHERE key = ? AND notified_at BETWEEN ? AND ? LIMIT ?")
+        let find = findEarlier
         var most = 0
         for childKeys in keys {
             var cases = Set<Int64>()

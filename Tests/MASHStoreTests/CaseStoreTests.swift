@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import MASHAdapters
 import MASHCore
 @testable import MASHStore
@@ -259,5 +260,35 @@ struct CaseStoreTests {
         #expect(store.intakeActive(within: .seconds(60)))
         try await Task.sleep(for: .milliseconds(60))
         #expect(!store.intakeActive(within: .milliseconds(20)))
+    }
+
+    /// Cases in the database file itself, without its log: what checkpoints have copied.
+    func casesCheckpointed() throws -> Int {
+        let copy = dir + "/copy-\(UUID().uuidString).sqlite"
+        try FileManager.default.copyItem(atPath: dir + "/mashd.sqlite", toPath: copy)
+        return try DatabaseQueue(path: copy).read { db in
+            // Before the first checkpoint even the schema is only in the log.
+            try db.tableExists("cases") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? -1 : 0
+        }
+    }
+
+    @Test func theCheckpointerCopiesTheLogBesideTheWriterWhoseOwnCheckpointIsOnlyABackstop() async throws {
+        let checkpointer = try StoreCheckpointer(store: store, interval: .milliseconds(20), logger: Logger(label: "test"))
+        #expect(try await store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == CaseStore.backstopCheckpointPages)
+        _ = try await commit((1...50).map { Self.referral("C-\($0)") })
+        // Far below either threshold: the writer alone leaves every case in the log.
+        #expect(try casesCheckpointed() == 0)
+        // The copy is read with the checkpointer stopped: a file copied while a checkpoint
+        // writes it may be torn.
+        var copied = 0
+        for _ in 0..<50 where copied < 50 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await checkpointer.run() }
+                try await Task.sleep(for: .milliseconds(100))
+                group.cancelAll()
+            }
+            copied = try casesCheckpointed()
+        }
+        #expect(copied == 50)
     }
 }
