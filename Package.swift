@@ -161,7 +161,16 @@ let package = Package(
                 "MASHStore", "MASHCore", "MASHWire", "MASHAdapters", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "MASHIntakeTests", dependencies: ["MASHIntake"]),
+        .testTarget(
+            name: "MASHIntakeTests",
+            dependencies: [
+                "MASHIntake", "MASHStore", "MASHWire", "MASHAdapters", "MASHCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "MASHOutboxTests", dependencies: ["MASHOutbox", "MASHCore"]),
         .testTarget(
             name: "MASHDaemonTests",

@@ -142,8 +142,10 @@ public enum Daemon {
             }
         }
         let store: CaseStore
+        let checkpointer: StoreCheckpointer
         do {
             store = try CaseStore(path: state.storePath, durability: options.durability)
+            checkpointer = try StoreCheckpointer(store: store, logger: logger)
         } catch {
             throw StartupError("cannot open the store \(state.storePath): \(error)", exitCode: StartupError.cannotCreate)
         }
@@ -237,8 +239,7 @@ public enum Daemon {
             healthy: { engine.isHealthy(within: watchdogWindow) && committer.isHealthy(within: watchdogWindow) },
             reload: { _ = await reloader.reload(status: { await status().line }) })
 
-        // First started, last stopped: it checkpoints for as long as anything writes.
-        let checkpointer = try StoreCheckpointer(store: store, logger: logger)
+        // The checkpointer is first started, last stopped: it runs for as long as anything writes.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: checkpointer), .init(service: engine), .init(service: committer), .init(service: intake), .init(service: control),
         ]

@@ -16,6 +16,9 @@ final class Handoff<Element: Sendable>: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
+    /// The consumer is waiting in `next`; for tests.
+    var hasWaiter: Bool { state.withLockedValue { $0.waiter != nil } }
+
     /// Queues `value` for `next`.
     func put(_ value: Element) {
         let waiter = state.withLockedValue { s -> CheckedContinuation<Element?, Never>? in

@@ -25,6 +25,9 @@ public final class IntakeCommitter: Service, Sendable {
 
     struct State {
         var queue: [Pending] = []
+        /// Lines submitted and not yet answered: queued, committing, or waiting for the
+        /// completer.
+        var outstanding = 0
         var waiter: CheckedContinuation<Void, Never>?
         var stopping = false
     }
@@ -34,7 +37,7 @@ public final class IntakeCommitter: Service, Sendable {
     private let clock: @Sendable () -> Timestamp
     private let model: ActiveModel
     private let state = NIOLockedValueBox(State())
-    private let lastCommit = NIOLockedValueBox(ContinuousClock.now)
+    private let lastAnswered = NIOLockedValueBox(ContinuousClock.now)
     private let logger: Logger
     /// Called after each commit with what the process engine must hear.
     private let onCommit: @Sendable ([IntakeEvent]) -> Void
@@ -52,15 +55,17 @@ public final class IntakeCommitter: Service, Sendable {
         self.onCommit = onCommit
     }
 
-    /// For the watchdog: nothing waiting, or a commit finished within `interval`.
+    /// For the watchdog: no line waiting for its answer, or a group answered within
+    /// `interval`. A stuck commit and a stuck completer both stop the answers.
     public func isHealthy(within interval: Duration) -> Bool {
-        state.withLockedValue { $0.queue.isEmpty } || ContinuousClock.now - lastCommit.withLockedValue({ $0 }) < interval
+        state.withLockedValue { $0.outstanding == 0 } || ContinuousClock.now - lastAnswered.withLockedValue({ $0 }) < interval
     }
 
     /// Queues a decoded line; `promise` completes after its transaction commits.
     func submit(_ line: IntakeLine, promise: EventLoopPromise<CommitOutcome>) {
         let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
             s.queue.append(Pending(line: line, promise: promise))
+            s.outstanding += 1
             defer { s.waiter = nil }
             return s.waiter
         }
@@ -78,15 +83,17 @@ public final class IntakeCommitter: Service, Sendable {
         await withGracefulShutdownHandler {
             // Answering a group's lines and telling the engine of it overlap the next group's
             // commit: the store's writer is the one serial step, so nothing else waits in it.
-            // One completer keeps the groups in commit order. The handoff is bounded by the
-            // lines in flight (no connection reads more until its replies are written), and it
-            // ignores cancellation: every group committed is answered before `run` returns.
+            // One completer keeps the groups in commit order. The handoff holds at most the
+            // lines in flight (`maximumInFlight` per connection: a line counts until its answer
+            // is handed to its connection), and it ignores cancellation: every group committed
+            // is answered before `run` returns.
             let committed = Handoff<Committed>()
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     while let c = await committed.next() {
                         Self.complete(c.batch, c.outcomes)
-                        self.lastCommit.withLockedValue { $0 = .now }
+                        self.lastAnswered.withLockedValue { $0 = .now }
+                        self.state.withLockedValue { $0.outstanding -= c.batch.count }
                         self.onCommit(c.events)
                     }
                 }

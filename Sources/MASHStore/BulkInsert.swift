@@ -1,18 +1,20 @@
 import GRDB
 import GRDBSQLite
 
-/// An INSERT bound and stepped on SQLite directly, for the dry run's bulk writes: a year of
-/// rehearsal inserts millions of rows, and GRDB's argument arrays box every value into an
-/// existential first (a quarter of the sandbox writer's time). Used inside a GRDB write, on
-/// a statement GRDB prepared and caches; each row resets it.
+/// An INSERT bound and stepped on SQLite directly, for intake's group commits and the dry
+/// run's bulk writes: both insert rows by the thousand, and GRDB's argument arrays box every
+/// value into an existential first (a quarter of the sandbox writer's time). Used inside a
+/// GRDB write, on a statement GRDB prepared and caches; each row resets it.
 struct BulkInsert {
+    /// Kept so the SQLite statement lives as long as this, whatever GRDB's cache does.
+    private let owner: Statement
     private let statement: OpaquePointer
     private let connection: OpaquePointer?
     private let sql: String
 
     init(_ db: Database, sql: String) throws {
-        let cached = try db.cachedStatement(sql: sql)
-        statement = cached.sqliteStatement
+        owner = try db.cachedStatement(sql: sql)
+        statement = owner.sqliteStatement
         connection = db.sqliteConnection
         self.sql = sql
     }

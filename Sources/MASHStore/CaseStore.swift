@@ -63,10 +63,13 @@ public final class CaseStore: Sendable {
     public static let backstopCheckpointPages = 10_000
 
     /// A connection of its own for `StoreCheckpointer`, and the writer's automatic checkpoint
-    /// raised to the backstop.
+    /// raised to the backstop. Its checkpoints sync the log before copying it and the database
+    /// file after: with `synchronous=OFF` a checkpoint would mark frames copied that are not on
+    /// disk, and the writer would then overwrite them.
     func checkpointConnection() throws -> DatabaseQueue {
         var config = Configuration()
         config.label = "mashd.store.checkpoint"
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let connection = try DatabaseQueue(path: path, configuration: config)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.backstopCheckpointPages)")

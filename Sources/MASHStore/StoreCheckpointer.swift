@@ -24,7 +24,8 @@ public final class StoreCheckpointer: Service, Sendable {
     }
 
     public func run() async throws {
-        // A stop ends the sleep; the last close of the store checkpoints whatever is left.
+        // A stop ends the sleep. Whatever is left in the log stays there, safe, for the next
+        // checkpoint: SQLite checkpoints it when the last connection to the store closes.
         try? await cancelWhenGracefulShutdown {
             var failing = false
             while true {
@@ -33,7 +34,11 @@ public final class StoreCheckpointer: Service, Sendable {
                     _ = try await self.connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                     if failing { self.logger.notice("store checkpoints work again", metadata: ["event": "checkpoint"]) }
                     failing = false
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    // The writer's backstop checkpoint is running: nothing is wrong.
                 } catch {
+                    // Stopping interrupts a checkpoint under way: not a failure either.
+                    if Task.isCancelled { return }
                     // The writer's own checkpoint still bounds the log; say so once, not every tick.
                     if !failing {
                         self.logger.warning(

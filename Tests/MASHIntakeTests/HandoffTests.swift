@@ -5,23 +5,26 @@ import Testing
 /// The committer's handoff to its completer: every value put is taken, in order, whether the
 /// taker was waiting or not, and cancellation does not lose any.
 struct HandoffTests {
+    /// Waits until the taker is parked in `next`.
+    static func untilWaiting<T>(_ h: Handoff<T>) async {
+        while !h.hasWaiter { try? await Task.sleep(for: .milliseconds(1)) }
+    }
+
     @Test func valuesComeOutInOrderWhetherPutBeforeOrWhileWaiting() async {
         let h = Handoff<Int>()
         h.put(1)
         h.put(2)
-        await withTaskGroup(of: [Int].self) { group in
-            group.addTask {
-                var got: [Int] = []
-                while let v = await h.next() { got.append(v) }
-                return got
-            }
-            for v in 3...200 {
-                h.put(v)
-                if v % 7 == 0 { await Task.yield() }
-            }
-            h.finish()
-            #expect(await group.next() == Array(1...200))
+        let taker = Task {
+            var got: [Int] = []
+            while let v = await h.next() { got.append(v) }
+            return got
         }
+        await Self.untilWaiting(h)
+        h.put(3)  // straight to the waiting taker
+        await Self.untilWaiting(h)
+        for v in 4...200 { h.put(v) }
+        h.finish()
+        #expect(await taker.value == Array(1...200))
     }
 
     @Test func aCancelledTakerStillGetsEveryValue() async {
@@ -31,17 +34,20 @@ struct HandoffTests {
             while let v = await h.next() { got.append(v) }
             return got
         }
+        await Self.untilWaiting(h)
         taker.cancel()
-        for v in 1...50 { h.put(v) }
+        h.put(1)
+        await Self.untilWaiting(h)
+        for v in 2...50 { h.put(v) }
         h.finish()
         #expect(await taker.value == Array(1...50))
     }
 
-    @Test func finishWithNothingQueuedEndsAWaitingTaker() async {
+    @Test func finishEndsAWaitingTaker() async {
         let h = Handoff<String>()
-        async let next = h.next()
-        try? await Task.sleep(for: .milliseconds(10))
+        let taker = Task { await h.next() }
+        await Self.untilWaiting(h)
         h.finish()
-        #expect(await next == nil)
+        #expect(await taker.value == nil)
     }
 }

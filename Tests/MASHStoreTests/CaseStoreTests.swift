@@ -272,6 +272,13 @@ struct CaseStoreTests {
         }
     }
 
+    @Test func theCheckpointConnectionSyncsFullyWhateverSQLitesDefault() throws {
+        let off = try CaseStore(path: dir + "/off.sqlite", durability: .unsafeOff)
+        for s in [store, off] {
+            #expect(try s.checkpointConnection().read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        }
+    }
+
     @Test func theCheckpointerCopiesTheLogBesideTheWriterWhoseOwnCheckpointIsOnlyABackstop() async throws {
         let checkpointer = try StoreCheckpointer(store: store, interval: .milliseconds(20), logger: Logger(label: "test"))
         #expect(try await store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == CaseStore.backstopCheckpointPages)
