@@ -8,6 +8,7 @@
 #                  PREFIX=/usr DESTDIR= by default
 #   make check-units   systemd-analyze verify (must print nothing) and security (exposure <= 1.0)
 #   make e2e       boot a Debian 12 systemd in systemd-nspawn and test the installed units
+#   make man       remake docs/man/mashd.8 and mashctl.1 from the --help texts (after changing one)
 
 SWIFT      ?= swift
 STATE      ?= $(CURDIR)/state
@@ -20,10 +21,11 @@ UNITDIR    ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DOCDIR     ?= $(PREFIX)/share/doc/mashd
+MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
 UNITS      := mashd.service mashd.socket mashd-merlin.socket mashd-la.socket
 
-.PHONY: all build release release-static run test bench deps clean install check-units e2e
+.PHONY: all build release release-static run test bench deps clean install check-units e2e man
 
 all: build
 
@@ -57,6 +59,21 @@ install: release-static
 	install -m 0644 systemd/mashd.sysusers $(DESTDIR)$(SYSUSERSDIR)/mashd.conf
 	install -m 0644 systemd/mashd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/mashd.conf
 	install -m 0644 README.md docs/formats.md docs/MASH.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 docs/man/mashd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 docs/man/mashctl.1 $(DESTDIR)$(MANDIR)/man1/
+
+# The pages are swift-argument-parser's rendering of each --help, committed so that an install
+# needs no generator. mashd has no subcommands: the generator's generic "subcommand" and
+# "help" entries are taken out of its page, and blank lines (which mdoc warns of) become
+# paragraph breaks.
+man: release
+	$(SWIFT) build --product generate-manual
+	mkdir -p docs/man
+	$$($(SWIFT) build --show-bin-path)/generate-manual .build/release/mashctl --section 1 --output-directory docs/man
+	$$($(SWIFT) build --show-bin-path)/generate-manual .build/release/mashd --section 8 --output-directory docs/man
+	sed -i -e '/^\.Ar subcommand$$/d' -e '/^\.It Em help$$/,/^\.El$$/d' docs/man/mashd.8
+	sed -i -e 's/^$$/.Pp/' docs/man/mashd.8 docs/man/mashctl.1
 
 # systemd-analyze verify exits 0 on warnings: any output is a failure.
 check-units: build

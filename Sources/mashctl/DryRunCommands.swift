@@ -35,19 +35,21 @@ struct GenerateCommand: ParsableCommand {
               64  bad options (a --start that is not a date, a negative --count, ...)
             """)
 
-    @Option(help: "Notifications to write.")
+    // Numeric options read the next word even when it starts with "-": `--count -1` is a bad
+    // count, not a missing one.
+    @Option(parsing: .unconditional, help: "Notifications to write.")
     var count = 1000
 
-    @Option(help: "The random seed.")
+    @Option(parsing: .unconditional, help: "The random seed.")
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("The first day (YYYY-MM-DD).", valueName: "DATE"))
     var start = "2026-01-01"
 
-    @Option(help: "Days the notifications spread over.")
+    @Option(parsing: .unconditional, help: "Days the notifications spread over.")
     var days = 365
 
-    @Option(help: "Share of notifications with a data-quality fault, 0 to 1.")
+    @Option(parsing: .unconditional, help: "Share of notifications with a data-quality fault, 0 to 1.")
     var faults = 0.02
 
     @Flag(help: "Write notifications only, no research answers.")

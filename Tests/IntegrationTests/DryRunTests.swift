@@ -15,6 +15,13 @@ struct DryRunTests {
         #expect(a.out != c.out)
     }
 
+    @Test(arguments: [["--count", "-1"], ["--days", "-3"], ["--faults", "-0.5"]])
+    func aNegativeNumberIsABadValueNotAMissingOne(option: [String]) throws {
+        let r = try Harness.run(Harness.mashctl, ["generate"] + option)
+        #expect(r.status == 64)
+        #expect(r.err.contains("--count ≥ 0, --days ≥ 1, --faults in 0...1"), "\(r.err)")
+    }
+
     @Test func generatedNotificationsAreAcceptedByTheRealDaemonWithTheirResearch() throws {
         let generated = try Harness.run(Harness.mashctl, ["generate", "--count", "400", "--seed", "9", "--faults", "0.1"]).out
         let lines = generated.split(separator: "\n").map(String.init)

@@ -13,6 +13,7 @@ LA='{"format":"la-referral/1","contactId":"HK-C-0049113","localAuthority":"Hackn
 
 systemctl --version | head -1
 check "sysusers made mash and the groups" getent group mash-intake mash-csc mash-mash-manager
+check "the units' Documentation=man:mashd(8) is installed, and mashctl(1)" test -s /usr/share/man/man8/mashd.8 -a -s /usr/share/man/man1/mashctl.1
 check "tmpfiles made csc's outbox 2750 mash:mash-csc" test "$(stat -c '%a %U:%G' /var/lib/mashd/outbox/csc)" = "2750 mash:mash-csc"
 useradd --no-create-home --groups mash-intake feeder
 useradd --no-create-home outsider
