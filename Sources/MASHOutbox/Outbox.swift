@@ -83,7 +83,7 @@ public final class Outbox: Sendable {
         var tmpDirectories = Set<String>()
         for p in pending {
             let path = directory(p.recipient) + "/tmp/" + p.id
-            tmpDirectories.insert(directory(p.recipient) + "/tmp")
+            if sync == .eachFile { tmpDirectories.insert(directory(p.recipient) + "/tmp") }
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
             guard fd >= 0 else { throw failure("cannot create \(path)") }
             var written = 0

@@ -297,28 +297,24 @@ public final class ProcessEngine: Service, Sendable {
         let outbox = self.outbox
         let urgent = priority == .urgent
         let pool = urgent ? urgentBlocking : blocking
-        // 1. Stage: every file written in tmp/ and durable, nothing visible yet. Red work syncs
-        // its own files only: a syncfs would also wait for every dirty page of the Green work
-        // and the store, and a Red case's wait would grow with them.
-        let (first, rest) = (sure.filter { $0.kind == .urgentStrategy }, sure.filter { $0.kind != .urgentStrategy })
-        let stagedNow = try await pool.runIfActive { () throws -> [[Product]] in
+        // 1. Stage: every file written in tmp/ and durable, nothing visible yet, in one pass
+        // (one syncfs, or one fsync per directory). Red work syncs its own files only: a
+        // syncfs would also wait for every dirty page of the Green work and the store, and a
+        // Red case's wait would grow with them. Urgent-strategy products go first in each step:
+        // they are the ones someone is waiting for.
+        let ordered = sure.filter { $0.kind == .urgentStrategy } + sure.filter { $0.kind != .urgentStrategy }
+        let toPublish = try await pool.runIfActive { () throws -> [Product] in
             if !urgent { BackgroundPriority.lowerCurrentThread() }
             let sync: Outbox.Sync = urgent ? .eachFile : .filesystem
             try outbox.finishStaged(earlier)
-            return [
-                try outbox.stage(first, skipDelivered: false, sync: sync), try outbox.stage(rest, skipDelivered: false, sync: sync),
-                try outbox.stage(fresh, skipDelivered: true, sync: sync),
-            ]
+            return try outbox.stage(ordered, skipDelivered: false, sync: sync) + outbox.stage(fresh, skipDelivered: true, sync: sync)
         }
         // 2. Record the started cases as delivering and what was staged, so that a crash from
         // here on is known, and a product published and then taken away is not written again.
-        let toPublish = stagedNow.flatMap { $0 }
         try await store.markDelivering(starts.map(\.sequence), staged: toPublish.map { (caseOf[$0.id]!, $0) }, priority: priority)
         staged.insert(toPublish.map(\.id))
-        // 3. Publish, urgent products first: they are the ones someone is waiting for.
-        try await pool.runIfActive {
-            for group in stagedNow { try outbox.publish(group) }
-        }
+        // 3. Publish, in the same order, then fsync each new/ once.
+        try await pool.runIfActive { try outbox.publish(toPublish) }
         if configuration.crashAfterDelivery > 0, Double.random(in: 0..<1) < configuration.crashAfterDelivery {
             logger.critical(
                 "crash test: exiting after delivery, before recording it",
